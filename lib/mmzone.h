@@ -1,0 +1,247 @@
+/* The simulated node: zones, free areas, the mem_map.
+ *
+ * Map of the types (top to bottom, as the data flows):
+ *   struct pglist_data   one node: the machine's zones, mem_map, pageblock
+ *                        migratetypes, node counters, kernel version
+ *   struct zone          one zone: watermarks, lowmem_reserve, counters,
+ *                        free_area[order], per-cpu lists, its lock
+ *   struct free_area     free_list[migratetype] heads + nr_free for one order
+ *   struct page          one entry of mem_map per simulated frame (pfn)
+ *   struct per_cpu_pages one simulated CPU's cache of order-0 (5.14+: ≤
+ *                        costly-order) pages for one zone
+ *
+ * Free lists are circular doubly-linked lists threaded through mem_map by
+ * pfn (uint32_t links; PFN_NIL for "empty"): a head is the pfn of the first
+ * block, the first block's `prev` is the last one, so both add_to_free_list()
+ * and add_to_free_list_tail() are O(1), as in the kernel.
+ */
+#ifndef GFPSHIM_MMZONE_H
+#define GFPSHIM_MMZONE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gfp.h"
+#include "kver.h"
+
+#define PFN_NIL UINT32_MAX
+
+/* Compile-time upper bounds; the machine's real values are in pglist_data. */
+#define MAX_PAGE_ORDERS 16   /* NR_PAGE_ORDERS of any profile (64K arm64: 14) */
+#define MAX_NR_CPUS     64
+
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,               /* the number of types on the pcp lists */
+	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_CMA,
+	MIGRATE_ISOLATE,
+	MIGRATE_TYPES
+};
+
+/* zone_type is the *kind* of a zone; a machine configures a subset of them
+ * (zone->idx is the position in that subset, which is what lowmem_reserve[]
+ * and gfp_zone() index by, as in a kernel built with that config). */
+enum zone_type {
+	ZONE_DMA,
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	ZONE_HIGHMEM,
+	ZONE_MOVABLE,
+	ZONE_DEVICE,
+	NR_ZONE_TYPES
+};
+#define MAX_NR_ZONES NR_ZONE_TYPES
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+/* Per-zone counters printed by show_mem (pages unless the name says KB). */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_ZONE_INACTIVE_ANON,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,
+	NR_MLOCK,
+	NR_BOUNCE,
+	NR_FREE_CMA_PAGES,
+	NR_ZONE_SLAB_RECLAIMABLE,       /* zone line ≤4.x */
+	NR_ZONE_SLAB_UNRECLAIMABLE,
+	NR_ZONE_KERNEL_STACK_KB,        /* zone line ≤5.4 */
+	NR_ZONE_PAGETABLE,              /* zone line ≤5.x */
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+/* Per-node counters printed by show_mem's global block and Node line. */
+enum node_stat_item {
+	NR_INACTIVE_ANON,
+	NR_ACTIVE_ANON,
+	NR_INACTIVE_FILE,
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
+	NR_ISOLATED_ANON,
+	NR_ISOLATED_FILE,
+	NR_SLAB_RECLAIMABLE,
+	NR_SLAB_UNRECLAIMABLE,
+	NR_FILE_MAPPED,
+	NR_FILE_PAGES,
+	NR_FILE_DIRTY,
+	NR_WRITEBACK,
+	NR_WRITEBACK_TEMP,
+	NR_SHMEM,
+	NR_SHMEM_THPS,
+	NR_SHMEM_PMDMAPPED,
+	NR_ANON_THPS,
+	NR_UNSTABLE_NFS,
+	NR_KERNEL_STACK_KB,
+	NR_SHADOW_CALL_STACK_KB,
+	NR_PAGETABLE,
+	NR_SECONDARY_PAGETABLE,
+	NR_KERNEL_MISC_RECLAIMABLE,
+	NR_VM_NODE_STAT_ITEMS
+};
+
+/* page->flags */
+enum pageflags {
+	PG_buddy    = 1 << 0,   /* head of a free block on a free_list */
+	PG_pcp      = 1 << 1,   /* order-N block on a per-cpu list */
+	PG_head     = 1 << 2,   /* first frame of an allocated block */
+	PG_tail     = 1 << 3,   /* other frames of an allocated block */
+	PG_reserved = 1 << 4,   /* never given to the buddy (present − managed) */
+	PG_slab     = 1 << 5,   /* head of a slab */
+	PG_charged  = 1 << 6,   /* frame charged for a vm area; bytes elsewhere */
+	PG_lru      = 1 << 7,   /* counted as anon LRU memory (user pages) */
+};
+
+/* One mem_map entry.  32 bytes; the fields a layer may use are named for
+ * it: `lru` links free blocks, `private`/`owner`/`freelist` belong to
+ * whoever allocated the block (slab, vm area, the kernel API). */
+struct page {
+	uint32_t next, prev;    /* free_list / pcp list links (pfn), PFN_NIL */
+	uint8_t order;          /* PG_buddy/PG_pcp: block order; PG_head: alloc order */
+	uint8_t flags;          /* enum pageflags */
+	uint8_t mt;             /* migratetype of the list the block is on */
+	uint8_t zone;           /* zone->idx */
+	uint32_t private;       /* owner-defined */
+	void *owner;            /* owner-defined (slab cache, vm area) */
+	void *freelist;         /* owner-defined (slab free objects) */
+};
+
+struct free_area {
+	uint32_t free_list[MIGRATE_TYPES];      /* head pfn, PFN_NIL if empty */
+	unsigned long nr_free;                  /* blocks, all types */
+	unsigned long nr_free_mt[MIGRATE_TYPES];/* blocks per list (pagetypeinfo) */
+};
+
+struct per_cpu_pages {
+	pthread_mutex_t lock;
+	int count;                              /* pages (not blocks) on the lists */
+	int high;
+	int batch;
+	/* lists[order * MIGRATE_PCPTYPES + mt]: order 0 only before 5.14,
+	 * orders 0..PAGE_ALLOC_COSTLY_ORDER from 5.14 (pcp_allowed_order). */
+	uint32_t lists[(3 + 1) * MIGRATE_PCPTYPES];
+};
+
+struct zone {
+	const char *name;               /* "DMA", "DMA32", "Normal", … */
+	enum zone_type type;
+	unsigned idx;                   /* position among the configured zones */
+	struct pglist_data *zone_pgdat;
+
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long cma_pages;        /* managed pages inside CMA areas */
+
+	unsigned long _watermark[NR_WMARK];
+	unsigned long watermark_boost;  /* 5.0+ */
+	bool boosted;                   /* ZONE_BOOSTED_WATERMARK */
+	long lowmem_reserve[MAX_NR_ZONES];
+	unsigned long nr_reserved_highatomic;
+
+	pthread_mutex_t lock;           /* zone->lock: free_area and counters */
+	struct free_area free_area[MAX_PAGE_ORDERS];
+	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+
+	struct per_cpu_pages pcp[MAX_NR_CPUS];
+};
+
+struct machine_desc;
+
+struct pglist_data {
+	kver_t kv;
+	const struct machine_desc *desc;
+
+	unsigned page_shift;            /* 12, 14 or 16 */
+	unsigned nr_page_orders;        /* NR_PAGE_ORDERS (= MAX_ORDER ≤ 6.3) */
+	unsigned pageblock_order;
+	unsigned nr_cpus;               /* simulated CPUs (per-cpu lists) */
+	bool numa;                      /* CONFIG_NUMA: "Node 0 " before zone lines */
+
+	unsigned nr_zones;              /* configured zones (MAX_NR_ZONES of the build) */
+	struct zone node_zones[MAX_NR_ZONES];
+
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	struct page *mem_map;           /* node_spanned_pages entries */
+	uint8_t *pageblock_mt;          /* one migratetype per pageblock */
+	char *arena;                    /* page_address(pfn) = arena + (pfn << page_shift);
+	                                   NULL for a bookkeeping-only node */
+
+	long min_free_kbytes;
+	unsigned watermark_scale_factor;
+	unsigned watermark_boost_factor;
+	unsigned long totalcma_pages;
+	long vm_stat[NR_VM_NODE_STAT_ITEMS];
+	/* counters show_mem prints that the simulation only carries over
+	 * from a profile or a log (swap, page cache, hugepages) */
+	long nr_swap_cache, free_swap_kb, total_swap_kb, nr_hwpoisoned;
+};
+
+static inline struct page *pfn_to_page(struct pglist_data *pgdat,
+				       unsigned long pfn)
+{
+	return &pgdat->mem_map[pfn - pgdat->node_start_pfn];
+}
+
+static inline unsigned long page_to_pfn(struct pglist_data *pgdat,
+					const struct page *page)
+{
+	return (unsigned long)(page - pgdat->mem_map) + pgdat->node_start_pfn;
+}
+
+static inline struct zone *page_zone(struct pglist_data *pgdat,
+				     const struct page *page)
+{
+	return &pgdat->node_zones[page->zone];
+}
+
+static inline unsigned long pageblock_nr_pages(const struct pglist_data *pgdat)
+{
+	return 1UL << pgdat->pageblock_order;
+}
+
+/* K(x): pages → kB, as show_mem prints them */
+static inline unsigned long pages_to_kb(const struct pglist_data *pgdat,
+					unsigned long pages)
+{
+	return pages << (pgdat->page_shift - 10);
+}
+
+static inline bool zone_populated(const struct zone *zone)
+{
+	return zone->present_pages != 0;
+}
+
+extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … */
+extern const char migratetype_letters[MIGRATE_TYPES];      /* 'U','M','E','H','C','I' */
+extern const char *const zone_type_names[NR_ZONE_TYPES];   /* "DMA", … "Device" */
+
+#endif

@@ -1,0 +1,120 @@
+/* The page allocator: requests in, frames or a verdict out.
+ *
+ * alloc_pages_node() follows __alloc_pages(): gfp → highest zone,
+ * migratetype and alloc flags for the node's kernel version; the fast path
+ * (low watermark) once; then the slow-path decision.  Reclaim and
+ * compaction are not simulated as work: the slow path decides, with the
+ * kernel's rules, whether the request would have succeeded after them,
+ * would fail with "page allocation failure", or would invoke the OOM killer.
+ * The outcome records enough (the zones tried, the watermark numbers) for a
+ * report or an explanation to be printed afterwards.
+ */
+#ifndef GFPSHIM_PAGE_ALLOC_H
+#define GFPSHIM_PAGE_ALLOC_H
+
+#include <stdbool.h>
+
+#include "mmzone.h"
+
+#define PAGE_ALLOC_COSTLY_ORDER 3
+
+/* alloc_flags (mm/internal.h); the names follow the node's kernel:
+ * ALLOC_HARDER ≤6.2 and 6.1.0–6.1.115, ALLOC_NON_BLOCK after. */
+#define ALLOC_WMARK_MIN      WMARK_MIN
+#define ALLOC_WMARK_LOW      WMARK_LOW
+#define ALLOC_WMARK_HIGH     WMARK_HIGH
+#define ALLOC_WMARK_MASK     0x03u
+#define ALLOC_NO_WATERMARKS  0x04u
+#define ALLOC_OOM            0x08u
+#define ALLOC_HARDER         0x10u
+#define ALLOC_NON_BLOCK      0x10u
+#define ALLOC_HIGH           0x20u
+#define ALLOC_MIN_RESERVE    0x20u
+#define ALLOC_CPUSET         0x40u
+#define ALLOC_CMA            0x80u
+#define ALLOC_NOFRAGMENT     0x100u
+#define ALLOC_HIGHATOMIC     0x200u
+#define ALLOC_KSWAPD         0x800u
+
+/* Why a request did not get memory. */
+enum alloc_verdict {
+	ALLOC_OK,                       /* pages were taken */
+	ALLOC_OK_AFTER_RECLAIM,         /* slow path: reclaim/compaction would
+	                                   have freed enough; pages were taken */
+	ALLOC_FAIL,                     /* "page allocation failure" */
+	ALLOC_FAIL_OOM,                 /* the OOM killer would be invoked */
+	ALLOC_FAIL_ORDER,               /* order ≥ NR_PAGE_ORDERS: WARN, no report */
+	ALLOC_FAIL_BAD_GFP,             /* two zone modifiers (VM_BUG_ON) */
+};
+
+/* What the allocator saw in one zone, for reports and `gfpshim explain`. */
+struct zone_attempt {
+	unsigned zone_idx;
+	unsigned long mark;             /* watermark before reserve discounts */
+	long min;                       /* after ALLOC_HIGH/HARDER discounts */
+	long free_pages;                /* NR_FREE_PAGES */
+	long usable;                    /* free − unusable (CMA, highatomic, order) */
+	long lowmem_reserve;
+	bool watermark_ok;
+	bool has_block;                 /* a free block ≥ order on an allowed list */
+};
+
+struct alloc_outcome {
+	enum alloc_verdict verdict;
+	unsigned long pfn;              /* first frame, when the verdict is OK */
+	unsigned zone_idx;              /* zone the pages came from */
+	unsigned highest_zoneidx;       /* gfp_zone() as a configured index */
+	int migratetype;                /* gfp_migratetype() */
+	unsigned alloc_flags;           /* the last attempt's flags */
+	unsigned nr_attempts;
+	struct zone_attempt attempts[MAX_NR_ZONES];
+};
+
+/* Allocate 2^order frames.  `cpu` selects the per-cpu lists.  Never prints:
+ * the caller reports from the outcome.  Returns true when pages were taken.
+ * pgdat's zone locks are taken inside. */
+bool alloc_pages_node(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
+		      unsigned cpu, struct alloc_outcome *out);
+
+/* Free 2^order frames starting at pfn (as allocated). */
+void free_pages_node(struct pglist_data *pgdat, unsigned long pfn,
+		     unsigned order, unsigned cpu);
+
+/* Return one CPU's per-cpu pages to the buddy (drain_pages()). */
+void drain_pages(struct pglist_data *pgdat, unsigned cpu);
+
+/* gfp helpers, per the node's kernel (gfp_zone(), gfp_migratetype(),
+ * gfp_to_alloc_flags()). gfp_zone returns a configured zone index, or -1
+ * for a bad combination of zone modifiers. */
+int gfp_zone_idx(const struct pglist_data *pgdat, gfp_t gfp);
+int gfp_migratetype(gfp_t gfp);
+unsigned gfp_to_alloc_flags(const struct pglist_data *pgdat, gfp_t gfp,
+			    unsigned order);
+
+/* __zone_watermark_ok() for the node's kernel; fills `seen` when not NULL. */
+bool zone_watermark_ok(struct zone *z, unsigned order, unsigned long mark,
+		       unsigned highest_zoneidx, unsigned alloc_flags,
+		       struct zone_attempt *seen);
+
+/* Buddy primitives (buddy.c), zone->lock held. */
+unsigned long rmqueue_smallest(struct zone *zone, unsigned order, int mt);
+unsigned long rmqueue(struct zone *zone, unsigned order, int mt,
+		      unsigned alloc_flags);
+void free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
+		   int mt);
+
+/* Pageblock migratetype of the block holding pfn. */
+int get_pageblock_migratetype(const struct pglist_data *pgdat,
+			      unsigned long pfn);
+void set_pageblock_migratetype(struct pglist_data *pgdat, unsigned long pfn,
+			       int mt);
+
+/* Invariant checker: every free block on the list of its type and order,
+ * aligned, in its zone, not overlapping another; buddies of free blocks not
+ * free at the same order (they would have merged) unless a pageblock
+ * boundary between isolate and non-isolate forbids it; nr_free, nr_free_mt,
+ * NR_FREE_PAGES, NR_FREE_CMA_PAGES and pcp counts equal to recounts.
+ * Returns 0, or -1 with the first violation described in msg. */
+int check_node(struct pglist_data *pgdat, char *msg, size_t len);
+
+#endif

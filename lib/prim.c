@@ -1,0 +1,100 @@
+#include "config.h"
+
+#include "prim.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+extern char **environ;
+
+void *prim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long r = syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	return r == -1 ? MAP_FAILED : (void *)r;
+}
+
+void *prim_mremap(void *old, size_t old_len, size_t new_len, int flags,
+		  void *new_addr)
+{
+	long r = syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+	return r == -1 ? MAP_FAILED : (void *)r;
+}
+
+void *prim_map(size_t len)
+{
+	void *p = prim_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void *prim_reserve(size_t len, size_t align)
+{
+	int saved = errno;
+	size_t span = len + align;
+	char *p = prim_mmap(NULL, span, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* trim to an aligned window so that pfn arithmetic stays simple */
+	uintptr_t start = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+	if (start > (uintptr_t)p)
+		prim_unmap(p, start - (uintptr_t)p);
+	size_t tail = (uintptr_t)p + span - (start + len);
+	if (tail)
+		prim_unmap((char *)start + len, tail);
+	errno = saved;
+	return (void *)start;
+}
+
+int prim_commit(void *addr, size_t len)
+{
+	return (int)syscall(SYS_mprotect, addr, len, PROT_READ | PROT_WRITE);
+}
+
+int prim_unmap(void *addr, size_t len)
+{
+	return (int)syscall(SYS_munmap, addr, len);
+}
+
+int prim_discard(void *addr, size_t len)
+{
+	return (int)syscall(SYS_madvise, addr, len, MADV_DONTNEED);
+}
+
+void prim_write_all(int fd, const char *buf, size_t len)
+{
+	int saved = errno;
+	while (len) {
+		long n = syscall(SYS_write, fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	errno = saved;
+}
+
+const char *prim_getenv(const char *name)
+{
+	size_t n = strlen(name);
+	if (!environ)
+		return NULL;
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+size_t prim_page_size(void)
+{
+	unsigned long ps = getauxval(AT_PAGESZ);
+	return ps ? ps : 4096;
+}
