@@ -103,6 +103,21 @@ unsigned long rmqueue(struct zone *zone, unsigned order, int mt,
 void free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 		   int mt);
 
+/* Per-cpu lists (pcp.c): rmqueue_pcplist() / free_unref_page().  pcp_alloc
+ * returns PFN_NIL when the order does not use the pcp lists for this kernel
+ * (pcp_allowed_order()) or the refill found nothing; pcp_free returns false
+ * when the block must go straight to the buddy instead. */
+unsigned long pcp_alloc(struct zone *zone, unsigned order, int mt,
+			unsigned alloc_flags, unsigned cpu);
+bool pcp_free(struct zone *zone, unsigned long pfn, unsigned order, int mt,
+	      unsigned cpu);
+
+/* Direct compaction (compaction.c): migrate movable allocated frames out of
+ * the way until a free block of `order` exists that the request may use.
+ * Returns true when such a block was made. */
+bool try_compact_zone(struct zone *zone, unsigned order, int mt,
+		      unsigned alloc_flags);
+
 /* Pageblock migratetype of the block holding pfn. */
 int get_pageblock_migratetype(const struct pglist_data *pgdat,
 			      unsigned long pfn);
