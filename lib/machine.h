@@ -91,4 +91,26 @@ void node_setup_watermarks(struct pglist_data *pgdat);
 /* Parse "512M", "3.5G", "65536", "64K" (suffixes K M G T, powers of 1024). */
 int parse_size(const char *text, uint64_t *out);
 
+/* The values a description leaves at 0 ("the default"), resolved for its
+ * arch, page size and kernel: NR_PAGE_ORDERS and pageblock_order. */
+unsigned machine_nr_page_orders(const struct machine_desc *d);
+unsigned machine_pageblock_order(const struct machine_desc *d);
+
+/* Profile files: `# comment` lines and `key = value` lines applied with
+ * machine_set(); an optional first setting `profile = NAME` starts from a
+ * built-in profile (otherwise from "default").  Errors read
+ * "FILE:LINE: FIELD: message".  machine_load_text() parses text already in
+ * memory; `source` names it in messages.  Neither allocates. */
+#define MACHINE_FILE_MAX 65536
+int machine_load_file(const char *path, struct machine_desc *d,
+		      struct gfp_error *err);
+int machine_load_text(const char *text, size_t len, const char *source,
+		      struct machine_desc *d, struct gfp_error *err);
+
+/* Print the effective machine as a profile file (`key = value` lines that
+ * machine_load_text() reads back into the same description), with the
+ * derived numbers (pages, managed, defaults) in comments. */
+struct sbuf;
+void machine_describe(const struct machine_desc *d, struct sbuf *sb);
+
 #endif

@@ -3,6 +3,7 @@
 #include "prim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -80,6 +81,37 @@ void prim_write_all(int fd, const char *buf, size_t len)
 		len -= (size_t)n;
 	}
 	errno = saved;
+}
+
+long prim_read_file(const char *path, char *buf, size_t cap)
+{
+	long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	for (;;) {
+		char extra;
+		long n = len < cap ? syscall(SYS_read, fd, buf + len, cap - len)
+				   : syscall(SYS_read, fd, &extra, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			syscall(SYS_close, fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (len == cap) {
+			syscall(SYS_close, fd);
+			errno = EFBIG;
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	syscall(SYS_close, fd);
+	return (long)len;
 }
 
 const char *prim_getenv(const char *name)

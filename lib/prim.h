@@ -26,6 +26,10 @@ void *prim_mremap(void *old, size_t old_len, size_t new_len, int flags,
 /* write(2) all of buf, retrying on EINTR and short writes; errno kept. */
 void prim_write_all(int fd, const char *buf, size_t len);
 
+/* Read a whole file into buf (at most cap bytes).  Returns the length, or
+ * -1 with errno set (EFBIG when the file does not fit). */
+long prim_read_file(const char *path, char *buf, size_t cap);
+
 /* getenv() that works before libc is ready and never allocates. */
 const char *prim_getenv(const char *name);
 
