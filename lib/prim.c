@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -129,4 +131,66 @@ size_t prim_page_size(void)
 {
 	unsigned long ps = getauxval(AT_PAGESZ);
 	return ps ? ps : 4096;
+}
+
+int prim_open(const char *path, int flags, int mode)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
+int prim_close(int fd)
+{
+	return (int)syscall(SYS_close, fd);
+}
+
+long prim_read(int fd, void *buf, size_t len)
+{
+	long n;
+	do
+		n = syscall(SYS_read, fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+long prim_pread(int fd, void *buf, size_t len, off_t off)
+{
+	long n;
+	do
+		n = syscall(SYS_pread64, fd, buf, len, off);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+int prim_file_size(int fd, size_t *size)
+{
+	struct stat st;
+	if (syscall(SYS_fstat, fd, &st) < 0)
+		return -1;
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+int prim_flock(int fd, int op)
+{
+	long r;
+	do
+		r = syscall(SYS_flock, fd, op);
+	while (r < 0 && errno == EINTR);
+	return (int)r;
+}
+
+long prim_readlink(const char *path, char *buf, size_t len)
+{
+	if (len == 0)
+		return -1;
+	long n = syscall(SYS_readlinkat, AT_FDCWD, path, buf, len - 1);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+pid_t prim_getpid(void)
+{
+	return (pid_t)syscall(SYS_getpid);
 }

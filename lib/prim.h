@@ -33,6 +33,18 @@ long prim_read_file(const char *path, char *buf, size_t cap);
 /* getenv() that works before libc is ready and never allocates. */
 const char *prim_getenv(const char *name);
 
+/* Files (symbol tables, the stack=unique record): raw system calls,
+ * -1 with errno on failure. */
+int prim_open(const char *path, int flags, int mode);
+int prim_close(int fd);
+long prim_read(int fd, void *buf, size_t len);
+long prim_pread(int fd, void *buf, size_t len, off_t off);
+int prim_file_size(int fd, size_t *size);
+int prim_flock(int fd, int op);
+/* readlink(2); NUL-terminates buf; returns the length or -1. */
+long prim_readlink(const char *path, char *buf, size_t len);
+pid_t prim_getpid(void);
+
 /* Host page size (sysconf-free). */
 size_t prim_page_size(void);
 
