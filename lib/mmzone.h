@@ -242,6 +242,6 @@ static inline bool zone_populated(const struct zone *zone)
 
 extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … */
 extern const char migratetype_letters[MIGRATE_TYPES];      /* 'U','M','E','H','C','I' */
-extern const char *const zone_type_names[NR_ZONE_TYPES];   /* "DMA", … "Device" */
+extern const char *const zone_type_names[NR_ZONE_TYPES];   /* "DMA", … "Device" (node.c) */
 
 #endif

@@ -35,6 +35,17 @@
 #define ALLOC_NOFRAGMENT     0x100u
 #define ALLOC_HIGHATOMIC     0x200u
 #define ALLOC_KSWAPD         0x800u
+#define ALLOC_RESERVES \
+	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+
+/* 6.3 split ALLOC_HARDER into ALLOC_NON_BLOCK, ALLOC_MIN_RESERVE and
+ * ALLOC_HIGHATOMIC; 6.1.116+ carries the split by backport.  False: the
+ * ALLOC_HARDER/ALLOC_HIGH rules of 4.x–6.2. */
+static inline bool kver_alloc_reserves_split(kver_t kv)
+{
+	return kv >= KVER(6, 3, 0) ||
+	       (kv >= KVER(6, 1, 116) && kv < KVER(6, 2, 0));
+}
 
 /* Why a request did not get memory. */
 enum alloc_verdict {
@@ -91,12 +102,22 @@ int gfp_migratetype(gfp_t gfp);
 unsigned gfp_to_alloc_flags(const struct pglist_data *pgdat, gfp_t gfp,
 			    unsigned order);
 
-/* __zone_watermark_ok() for the node's kernel; fills `seen` when not NULL. */
+/* __zone_watermark_ok() for the node's kernel; fills `seen` when not NULL.
+ * `mark` is a wmark_pages() value (boost included). (watermark.c) */
 bool zone_watermark_ok(struct zone *z, unsigned order, unsigned long mark,
 		       unsigned highest_zoneidx, unsigned alloc_flags,
 		       struct zone_attempt *seen);
+/* zone_watermark_fast(): the order-0 shortcut, then __zone_watermark_ok(),
+ * then (5.4+) the boost-free retry for atomic order-0 requests.
+ * (watermark.c) */
+bool zone_watermark_fast(struct zone *z, unsigned order, unsigned long mark,
+			 unsigned highest_zoneidx, unsigned alloc_flags,
+			 gfp_t gfp, struct zone_attempt *seen);
 
-/* Buddy primitives (buddy.c), zone->lock held. */
+/* Buddy primitives (buddy.c), zone->lock held.  node_init() releases the
+ * boot memory through free_one_page(), which (as __free_one_page() does)
+ * keeps NR_FREE_PAGES and NR_FREE_CMA_PAGES in step; pcp->high and
+ * pcp->batch are set by node_setup_watermarks() (zone_pcp_update()). */
 unsigned long rmqueue_smallest(struct zone *zone, unsigned order, int mt);
 unsigned long rmqueue(struct zone *zone, unsigned order, int mt,
 		      unsigned alloc_flags);
@@ -118,7 +139,8 @@ bool pcp_free(struct zone *zone, unsigned long pfn, unsigned order, int mt,
 bool try_compact_zone(struct zone *zone, unsigned order, int mt,
 		      unsigned alloc_flags);
 
-/* Pageblock migratetype of the block holding pfn. */
+/* Pageblock migratetype of the block holding pfn (node.c: pageblock_mt[]
+ * is indexed by pageblock number relative to node_start_pfn's pageblock). */
 int get_pageblock_migratetype(const struct pglist_data *pgdat,
 			      unsigned long pfn);
 void set_pageblock_migratetype(struct pglist_data *pgdat, unsigned long pfn,
