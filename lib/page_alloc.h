@@ -118,24 +118,80 @@ bool zone_watermark_fast(struct zone *z, unsigned order, unsigned long mark,
  * boot memory through free_one_page(), which (as __free_one_page() does)
  * keeps NR_FREE_PAGES and NR_FREE_CMA_PAGES in step; pcp->high and
  * pcp->batch are set by node_setup_watermarks() (zone_pcp_update()). */
+/*
+ * Block states in mem_map: a free block's first frame has PG_buddy (on
+ * free_area[order].free_list[page->mt]) or PG_pcp (on a per-cpu list); an
+ * allocated block's first frame has PG_head and page->order, its other
+ * frames PG_tail.  rmqueue_smallest(), rmqueue() and pcp_alloc() return a
+ * block in the allocated state; free_one_page() and pcp_free() take one
+ * back (any owner flags on it are cleared).  As in the kernel, NR_FREE_PAGES
+ * and NR_FREE_CMA_PAGES count the pages on the buddy free lists (isolate
+ * lists excepted): pages sitting on per-cpu lists are counted only in
+ * pcp->count (show_mem's free_pcp), which is why a real log's zone
+ * "free:" equals its buddy line total.
+ */
 unsigned long rmqueue_smallest(struct zone *zone, unsigned order, int mt);
+/* rmqueue() minus the per-cpu lists (rmqueue_buddy()): the HIGHATOMIC
+ * reserve first for ALLOC_HARDER (≤6.2) / ALLOC_HIGHATOMIC requests of
+ * order > 0, then __rmqueue() with the version's CMA and fallback rules,
+ * then (6.3+, 6.1.116+) the reserve again for ALLOC_OOM/ALLOC_NON_BLOCK.
+ * When pcp_alloc() returned PFN_NIL the caller comes here, as 6.x's
+ * rmqueue() does; for older kernels that second attempt finds nothing the
+ * refill did not.  PFN_NIL when nothing fits. */
 unsigned long rmqueue(struct zone *zone, unsigned order, int mt,
 		      unsigned alloc_flags);
+/* __free_one_page(): merge with free buddies and put the block on its list.
+ * `mt` is what the freeing path read: the pageblock's migratetype
+ * (get_pageblock_migratetype()). */
 void free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 		   int mt);
+/* __free_pages_core(): release boot memory.  As free_one_page(), but from
+ * 5.10 the block goes to the tail of its list (FPI_TO_TAIL), so a freshly
+ * booted 5.10+ node hands out its lowest frames first and a 4.x/5.4 node
+ * its highest. */
+void free_pages_core(struct zone *zone, unsigned long pfn, unsigned order,
+		     int mt);
+
+/* reserve_highatomic_pageblock(): after a successful ALLOC_HARDER (≤6.2,
+ * order > 0) or ALLOC_HIGHATOMIC allocation of [pfn, +2^order), make its
+ * pageblock MIGRATE_HIGHATOMIC within the version's limit (1% of the zone
+ * plus one pageblock; 6.12: 1% rounded up to pageblocks, nothing when 1% is
+ * under a pageblock).  Takes zone->lock. */
+void reserve_highatomic_pageblock(struct zone *zone, unsigned long pfn,
+				  unsigned order);
+/* unreserve_highatomic_pageblock(): give one reserved pageblock back to
+ * `mt`, walking the zones from highest_zoneidx down; without `force` a
+ * zone keeps its last reserved pageblock.  Returns true when a block was
+ * converted.  Takes each zone->lock. */
+bool unreserve_highatomic_pageblock(struct pglist_data *pgdat,
+				    unsigned highest_zoneidx, int mt,
+				    bool force);
 
 /* Per-cpu lists (pcp.c): rmqueue_pcplist() / free_unref_page().  pcp_alloc
  * returns PFN_NIL when the order does not use the pcp lists for this kernel
  * (pcp_allowed_order()) or the refill found nothing; pcp_free returns false
- * when the block must go straight to the buddy instead. */
+ * when the block must go straight to the buddy instead.  Called without
+ * zone->lock: they take the CPU's pcp->lock, and zone->lock for a refill
+ * (rmqueue_bulk(), `batch` blocks) or a flush (free_pcppages_bulk() once
+ * pcp->count reaches `high`).  `mt` for pcp_free is the pageblock's
+ * migratetype, as for free_one_page(). */
 unsigned long pcp_alloc(struct zone *zone, unsigned order, int mt,
 			unsigned alloc_flags, unsigned cpu);
 bool pcp_free(struct zone *zone, unsigned long pfn, unsigned order, int mt,
 	      unsigned cpu);
+/* pcp_allowed_order(): order 0 before 5.14, ≤ PAGE_ALLOC_COSTLY_ORDER after. */
+bool pcp_allowed_order(const struct pglist_data *pgdat, unsigned order);
+/* drain_all_pages(): every CPU's lists back to the buddy (the slow path
+ * does this after direct reclaim fails). */
+void drain_all_pages(struct pglist_data *pgdat);
 
 /* Direct compaction (compaction.c): migrate movable allocated frames out of
  * the way until a free block of `order` exists that the request may use.
- * Returns true when such a block was made. */
+ * Returns true when such a block was made.  Movable: allocated blocks whose
+ * head is PG_charged or PG_lru (never PG_slab, PG_reserved or kmalloc
+ * pages).  Sources are taken from the start of the zone, targets from its
+ * end; each move is reported through pgdat->migrate_page.  Takes
+ * zone->lock. */
 bool try_compact_zone(struct zone *zone, unsigned order, int mt,
 		      unsigned alloc_flags);
 
