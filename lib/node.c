@@ -163,8 +163,8 @@ static void release_range(struct zone *zone, unsigned long start,
 			order = (unsigned)__builtin_ctzl(start);
 		while (start + (1UL << order) > end)
 			order--;
-		free_one_page(zone, start, order,
-			      get_pageblock_migratetype(pgdat, start));
+		free_pages_core(zone, start, order,
+				get_pageblock_migratetype(pgdat, start));
 		start += 1UL << order;
 	}
 }
