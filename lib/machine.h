@@ -43,6 +43,7 @@ struct machine_desc {
 	char arch[16];                  /* "x86_64", "arm64", "arm", "csky" … */
 	char hardware[128];             /* dump_stack "Hardware name:"; "" = none */
 	kver_t kernel;
+	char release[65];               /* uname -r as given ("4.9.56", "5.4.125-android11-…") */
 	unsigned page_shift;
 	unsigned nr_page_orders;        /* 0: the arch/version default */
 	unsigned pageblock_order;       /* 0: the arch/version default */
