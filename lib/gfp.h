@@ -47,7 +47,19 @@ typedef uint32_t gfp_t;
 #define __GFP_COLD                0x10000000u /* ≤4.14 */
 #define __GFP_NOTRACK             0x20000000u /* ≤4.14 */
 #define __GFP_OTHER_NODE          0x40000000u /* ≤4.9 */
-#define __GFP_WAIT                0x80000000u /* ≤4.3: "may sleep" */
+#define __GFP_NOACCOUNT           0x80000000u /* 4.1–4.4: opt out of kmemcg */
+
+/* Kernels before 4.4 had no __GFP_ATOMIC, __GFP_DIRECT_RECLAIM or
+ * __GFP_KSWAPD_RECLAIM bits; they had __GFP_WAIT ("may sleep") and
+ * __GFP_NO_KSWAPD.  Their masks translate to what 4.4 made of them (Mel
+ * Gorman's split of __GFP_WAIT), so one set of rules serves every kernel:
+ *   __GFP_WAIT                          -> __GFP_DIRECT_RECLAIM
+ *   no __GFP_NO_KSWAPD                  -> __GFP_KSWAPD_RECLAIM
+ *   neither __GFP_WAIT nor NO_KSWAPD    -> __GFP_ATOMIC (3.10's "atomic" in
+ *                                          gfp_to_alloc_flags: ALLOC_HARDER)
+ * and back (__GFP_ATOMIC has no bit of its own there).  3.8–3.14's
+ * __GFP_KMEMCG is __GFP_ACCOUNT.  A 3.10 mask survives the round trip
+ * kernel -> canonical -> kernel unchanged. */
 
 #define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
@@ -76,12 +88,16 @@ typedef uint32_t gfp_t;
 uint32_t gfp_to_kernel(gfp_t gfp, kver_t kv);
 gfp_t gfp_from_kernel(uint32_t mask, kver_t kv, uint32_t *unknown);
 
-/* Format a kernel-numbered mask exactly as that kernel's `%#x(%pGg)` does:
- * "0xa20(GFP_ATOMIC)", "0x0()".  Returns the length written (snprintf
- * semantics, never more than len-1 bytes, always NUL-terminated). */
+/* Format a kernel-numbered mask exactly as that kernel's reports print it
+ * (warn_alloc "mode:", the OOM header "gfp_mask="): `%#x(%pGg)` from 4.5,
+ * "0xa20(GFP_ATOMIC)", "0x0()"; plain "0x%x" before 4.5, which had no %pGg.
+ * Returns the length of the whole text (snprintf semantics: never more
+ * than len-1 bytes written, always NUL-terminated when len > 0). */
 size_t gfp_format(uint32_t mask, kver_t kv, char *buf, size_t len);
 
-/* Only the `%pGg` part: "GFP_ATOMIC|__GFP_COMP". */
+/* Only the `%pGg` part: "GFP_ATOMIC|__GFP_COMP".  Before 4.5 these are the
+ * names of the kmem tracepoints (show_gfp_flags: "GFP_ATOMIC|GFP_COMP",
+ * "GFP_NOWAIT" for 0), the only names those kernels print. */
 size_t gfp_format_names(uint32_t mask, kver_t kv, char *buf, size_t len);
 
 /* Every single-bit name of a kernel-numbered mask ("__GFP_HIGH|__GFP_ATOMIC|
