@@ -56,6 +56,8 @@ static void dump_stack_print_info(struct sbuf *sb, const struct report_ctx *rc)
 	char rel[32];
 	const char *release = t->release;
 
+	if (!release && rc->pgdat->desc && rc->pgdat->desc->release[0])
+		release = rc->pgdat->desc->release;
 	if (!release)
 		release = kver_format(kv, rel, sizeof(rel));
 	/* lib/dump_stack.c dump_stack_print_info(); 6.10 added "UID: %u" */

@@ -34,7 +34,8 @@ struct report_task {
 	unsigned cpu;           /* raw_smp_processor_id(); also picks local_pcp */
 	const char *taint;      /* NULL: "Not tainted"; else printed verbatim,
 	                           e.g. "Tainted: P        WC O     " */
-	const char *release;    /* utsname release; NULL: the node's version */
+	const char *release;    /* utsname release; NULL: the machine's release,
+	                           else the node's version */
 	unsigned build;         /* "#%u" after the release; 0 prints "#1" */
 	const char *workqueue;  /* "usb_hub_wq hub_event": a kworker's
 	                           "Workqueue:" line; NULL: none */
