@@ -140,6 +140,7 @@ struct kmem_cache {
 	unsigned id;                    /* index of heap->caches and thread->cpu */
 	unsigned object_size;           /* what the user asked for */
 	unsigned size;                  /* object stride (aligned) */
+	unsigned offset;                /* free pointer (past the object with a ctor) */
 	unsigned align;
 	unsigned flags;                 /* SLAB_* */
 	unsigned oo_order, oo_objects;  /* preferred slab (calculate_order()) */

@@ -5,7 +5,9 @@
  * pages for a range of the vmalloc space.  The frames hold no bytes, so
  * compaction and CMA migration may move them: each is PG_charged with
  * page->owner = the area and page->private = its index in area->pfns, and
- * vm_migrate_frame() is the owner's side of a move.  A table (uthash on
+ * vm_migrate_page() (pgdat->migrate_page) is the owner's side of a move.
+ * An entry of area->pfns changes only under the zone->lock of the frame it
+ * names, so compaction (which holds it) and the heap never disagree.  A table (uthash on
  * metadata pages) maps an area's start address to the area.
  *
  * Two kinds:
@@ -29,7 +31,11 @@
 #include "slab.h"
 #include "uthash_meta.h"
 
+#define VM_AREA_MAGIC 0x766d6172u
+
 struct vm_area {
+	uint32_t magic;                 /* VM_AREA_MAGIC: page->owner is an area */
+	struct kheap *heap;
 	char *addr;                     /* start of the bytes (hash key) */
 	size_t len;                     /* bytes covered (user: as mapped) */
 	size_t map_len;                 /* bytes the heap mapped (0: user's) */
@@ -78,12 +84,12 @@ int vm_user_resize(struct kheap *h, struct kheap_thread *t, void *addr,
 /* mremap moved the bytes: re-key the area at old to new_addr. */
 int vm_user_move(struct kheap *h, void *old, void *new_addr);
 
-/* Owner side of compaction: the frame at old_pfn (PG_charged) is being
- * replaced by new_pfn (already allocated by the mover); point the area at
- * the new frame and carry the page's owner fields over.  Returns false
- * when old_pfn is not a vm-area frame. */
-bool vm_migrate_frame(struct kheap *h, unsigned long old_pfn,
-		      unsigned long new_pfn);
+/* Owner side of compaction (pgdat->migrate_page, installed by kheap_init):
+ * the block at old_pfn moved to new_pfn, page fields already copied, zone
+ * lock held; point the area's entry at the new frame.  Owners that are not
+ * vm areas are left alone. */
+void vm_migrate_page(void *owner, unsigned long old_pfn,
+		     unsigned long new_pfn, unsigned order);
 
 /* Frames charged by all areas. */
 unsigned long vm_nr_pages(struct kheap *h);
