@@ -350,6 +350,7 @@ static void set_zone_mask(struct machine_desc *d, unsigned mask)
 	unsigned nr_old = d->nr_zones;
 
 	memcpy(old, d->zones, sizeof(old));
+	memset(d->zones, 0, sizeof(d->zones));
 	d->nr_zones = 0;
 	for (int t = 0; t < NR_ZONE_TYPES; t++) {
 		if (!(mask & (1u << t)))
@@ -380,7 +381,7 @@ static int layout(struct machine_desc *d, uint64_t mem, const struct setting *s)
 	const struct arch_info *a = arch_find(d->arch);
 	uint64_t page = 1ULL << d->page_shift;
 	uint64_t at = a->ram_base, end = a->ram_base + mem;
-	char b1[24], b2[24];
+	char b1[24], b2[24], b3[24];
 
 	if (mem & (page - 1))
 		return set_error(s, "%s is not a multiple of the page size %s",
@@ -429,10 +430,10 @@ static int layout(struct machine_desc *d, uint64_t mem, const struct setting *s)
 	rsv = (rsv + page - 1) & ~(page - 1);
 	if (rsv + top->reserved > top->size / 2)
 		return set_error(s, "%s is too small for %s: the kernel image and "
-				 "mem_map need %s; expected at least %s",
+				 "mem_map need %s, more than half of %s (%s)",
 				 fmt_size(b1, sizeof(b1), mem), d->arch,
-				 fmt_size(b2, sizeof(b2), rsv),
-				 fmt_size(b1, sizeof(b1), 64 * MiB));
+				 fmt_size(b2, sizeof(b2), rsv), zone_type_names[top->type],
+				 fmt_size(b3, sizeof(b3), top->size));
 	top->reserved += rsv;
 	place_empty_zones(d);
 	return 0;
@@ -463,6 +464,55 @@ static uint64_t zone_cma_bytes(const struct machine_desc *d,
 	return sum;
 }
 
+/* Where the kernel's default area lands (dma_contiguous_reserve() and
+ * cma_declare_contiguous()): arm64 passes its DMA limit, 32-bit arm and
+ * csky the top of lowmem, so the area sits at the top of the lowest zone;
+ * x86_64 passes the top of RAM (the highest zone's top), and from 5.9
+ * allocates bottom-up above 4G instead. */
+enum cma_fit { CMA_TOP_OF_LOWEST, CMA_TOP_OF_HIGHEST, CMA_BOTTOM_ABOVE_4G };
+
+static enum cma_fit cma_fit(const struct machine_desc *d)
+{
+	if (strcmp(d->arch, "x86_64") != 0)
+		return CMA_TOP_OF_LOWEST;
+	return d->kernel < KVER(5, 9, 0) ? CMA_TOP_OF_HIGHEST : CMA_BOTTOM_ABOVE_4G;
+}
+
+/* The base for c in zone z, clear of the zone's boot reservations and of
+ * the other areas; false when it does not fit. */
+static bool cma_base_in_zone(const struct machine_desc *d, const struct zone_desc *z,
+			     const struct cma_desc *c, bool bottom_up, uint64_t *out)
+{
+	uint64_t align = cma_alignment(d);
+	uint64_t lo = z->start + z->reserved, hi = z->start + z->size;
+	uint64_t base;
+
+	if (!z->size || hi - lo < c->size + zone_cma_bytes(d, z, c))
+		return false;
+	base = bottom_up ? (lo + align - 1) & ~(align - 1)
+			 : (hi - c->size) & ~(align - 1);
+	for (unsigned pass = 0; pass <= d->nr_cma; pass++) {
+		bool moved = false;
+		for (unsigned j = 0; j < d->nr_cma; j++) {
+			const struct cma_desc *o = &d->cma[j];
+			if (o == c || o->base >= base + c->size || base >= o->base + o->size)
+				continue;
+			if (bottom_up)
+				base = (o->base + o->size + align - 1) & ~(align - 1);
+			else
+				base = o->base >= c->size ? (o->base - c->size) & ~(align - 1) : 0;
+			moved = true;
+		}
+		if (!moved) {
+			if (base < lo || base + c->size > hi)
+				return false;
+			*out = base;
+			return true;
+		}
+	}
+	return false;
+}
+
 static uint64_t largest_zone(const struct machine_desc *d)
 {
 	uint64_t max = 0;
@@ -472,38 +522,20 @@ static uint64_t largest_zone(const struct machine_desc *d)
 	return max;
 }
 
-/* dma_contiguous_reserve(): the default area goes top-down below the DMA
- * limit, i.e. at the top of the lowest zone that can hold it. */
 static int place_cma(struct machine_desc *d, struct cma_desc *c,
 		     const struct setting *s)
 {
 	uint64_t align = cma_alignment(d);
+	enum cma_fit fit = cma_fit(d);
 	char b1[24], b2[24];
 
 	c->size = (c->size + align - 1) & ~(align - 1);
-	for (unsigned i = 0; i < d->nr_zones; i++) {
-		struct zone_desc *z = &d->zones[i];
-		if (!z->size || z->size - z->reserved < c->size + zone_cma_bytes(d, z, c))
-			continue;
-		uint64_t base = (z->start + z->size - c->size) & ~(align - 1);
-		/* below the areas already placed in this zone */
-		bool moved = true;
-		for (unsigned pass = 0; moved && pass <= d->nr_cma; pass++) {
-			moved = false;
-			for (unsigned j = 0; j < d->nr_cma; j++) {
-				struct cma_desc *o = &d->cma[j];
-				if (o == c || o->base >= base + c->size ||
-				    base >= o->base + o->size)
-					continue;
-				base = o->base >= c->size ?
-				       (o->base - c->size) & ~(align - 1) : 0;
-				moved = true;
-			}
-		}
-		if (moved || base < z->start + z->reserved)
-			continue;
-		c->base = base;
-		return 0;
+	for (unsigned n = 0; n < d->nr_zones; n++) {
+		unsigned i = fit == CMA_TOP_OF_LOWEST ? n : d->nr_zones - 1 - n;
+		const struct zone_desc *z = &d->zones[i];
+		bool bottom_up = fit == CMA_BOTTOM_ABOVE_4G && z->start >= (4ULL << 30);
+		if (cma_base_in_zone(d, z, c, bottom_up, &c->base))
+			return 0;
 	}
 	return set_error(s, "the CMA area %s of %s does not fit in any zone; "
 			 "expected at most the part of one zone that is not boot-"
@@ -565,7 +597,8 @@ static int set_arch(struct machine_desc *d, const struct setting *s)
 				 s->value, names);
 	}
 	uint64_t mem = ram_total(d);
-	snprintf(d->arch, sizeof(d->arch), "%s", a->name);
+	memset(d->arch, 0, sizeof(d->arch));
+	memcpy(d->arch, a->name, strlen(a->name));
 	if (!(a->page_shifts & (1u << d->page_shift)))
 		d->page_shift = 12;
 	set_zone_mask(d, arch_zone_mask(d));
@@ -600,7 +633,8 @@ static int set_kernel(struct machine_desc *d, const struct setting *s)
 		return set_error(s, "\"%s\" is longer than uname's %u characters",
 				 s->value, (unsigned)sizeof(d->release) - 1);
 	d->kernel = kv;
-	snprintf(d->release, sizeof(d->release), "%s", s->value);
+	memset(d->release, 0, sizeof(d->release));
+	memcpy(d->release, s->value, strlen(s->value));
 	return 0;
 }
 
@@ -615,8 +649,8 @@ static int set_hardware(struct machine_desc *d, const struct setting *s)
 	if (n >= sizeof(d->hardware))
 		return set_error(s, "the name is %u characters; expected at most %u",
 				 (unsigned)n, (unsigned)sizeof(d->hardware) - 1);
+	memset(d->hardware, 0, sizeof(d->hardware));
 	memcpy(d->hardware, v, n);
-	d->hardware[n] = '\0';
 	return 0;
 }
 
@@ -625,7 +659,8 @@ static int set_name(struct machine_desc *d, const struct setting *s)
 	if (!*s->value || strlen(s->value) >= sizeof(d->name))
 		return set_error(s, "\"%s\": expected a name of 1 to %u characters",
 				 s->value, (unsigned)sizeof(d->name) - 1);
-	snprintf(d->name, sizeof(d->name), "%s", s->value);
+	memset(d->name, 0, sizeof(d->name));
+	memcpy(d->name, s->value, strlen(s->value));
 	return 0;
 }
 
@@ -703,7 +738,8 @@ static int set_watermark_boost_factor(struct machine_desc *d, const struct setti
 	return 0;
 }
 
-/* zones = DMA32 Normal Movable */
+/* zones = DMA32 Normal Movable: a new configuration, every zone empty
+ * until `mem` or `zone` lines give them memory */
 static int set_zones(struct machine_desc *d, const struct setting *s)
 {
 	const char *p = s->value;
@@ -722,6 +758,7 @@ static int set_zones(struct machine_desc *d, const struct setting *s)
 	if (!mask)
 		return set_error(s, "no zones given; expected a list such as "
 				 "\"DMA32 Normal Movable\"");
+	d->nr_zones = 0;
 	set_zone_mask(d, mask);
 	return 0;
 }
@@ -790,6 +827,7 @@ static int set_cma(struct machine_desc *d, const struct setting *s)
 	bool placed = false;
 
 	if (strcasecmp(v, "none") == 0 || strcmp(v, "0") == 0) {
+		memset(d->cma, 0, sizeof(d->cma));
 		d->nr_cma = 0;
 		return 0;
 	}
@@ -830,17 +868,8 @@ static int set_cma(struct machine_desc *d, const struct setting *s)
 					 MAX_CMA_AREAS);
 		slot = &d->cma[d->nr_cma++];
 	}
-	struct cma_desc old = *slot;
-	bool fresh = !old.size && !old.base && old.name[0] == '\0';
 	*slot = c;
-	if (!placed && place_cma(d, slot, s)) {
-		if (fresh)
-			d->nr_cma--;
-		else
-			*slot = old;
-		return -1;
-	}
-	return 0;
+	return placed ? 0 : place_cma(d, slot, s);
 }
 
 struct key {
@@ -895,7 +924,7 @@ int machine_set(struct machine_desc *d, const char *key, const char *value,
 int machine_validate(const struct machine_desc *d, struct gfp_error *err)
 {
 	const struct arch_info *a = arch_find(d->arch);
-	char b1[24], b2[24], b3[24];
+	char b1[24], b2[24], b3[24], b4[24];
 
 	if (!a)
 		return field_error(err, "arch: unknown architecture \"%s\"", d->arch);
@@ -946,7 +975,7 @@ int machine_validate(const struct machine_desc *d, struct gfp_error *err)
 					   fmt_size(b1, sizeof(b1), z->start),
 					   fmt_size(b2, sizeof(b2), z->size),
 					   fmt_size(b3, sizeof(b3), z->reserved),
-					   fmt_size(b3, sizeof(b3), page));
+					   fmt_size(b4, sizeof(b4), page));
 		if (z->start + z->size < z->start)
 			return field_error(err, "zone %s: start + size overflows", zn);
 		if (z->start < end)
