@@ -1120,17 +1120,8 @@ int kheap_cache_destroy(struct kheap *h, struct kmem_cache *s)
 			deactivate(h, t, &t->cpu[s->id]);
 	pthread_mutex_unlock(&h->lock);
 
+	kheap_cache_shrink(h, s);
 	pthread_mutex_lock(&s->list_lock);
-	struct slab *slab = s->partial;
-	while (slab) {
-		struct slab *next = slab->next;
-		uint64_t w = atomic_load(&slab->remote);
-		if (atomic_load(&slab->inuse) == REMOTE_COUNT(w)) {
-			partial_del(s, slab);
-			discard_slab(h, NULL, slab);
-		}
-		slab = next;
-	}
 	bool busy = atomic_load(&s->nr_slabs) != 0;
 	pthread_mutex_unlock(&s->list_lock);
 	if (busy)
@@ -1141,6 +1132,34 @@ int kheap_cache_destroy(struct kheap *h, struct kmem_cache *s)
 	pthread_mutex_destroy(&s->list_lock);
 	meta_free(&h->meta, s, sizeof(*s));
 	return 0;
+}
+
+void kheap_cache_shrink(struct kheap *h, struct kmem_cache *s)
+{
+	struct slab *empty = NULL;
+	pthread_mutex_lock(&s->list_lock);
+	for (struct slab *slab = s->partial, *next; slab; slab = next) {
+		next = slab->next;
+		uint64_t w = atomic_load(&slab->remote);
+		if (atomic_load(&slab->inuse) == REMOTE_COUNT(w)) {
+			partial_del(s, slab);
+			slab->next = empty;
+			empty = slab;
+		}
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	while (empty) {
+		struct slab *next = empty->next;
+		discard_slab(h, NULL, empty);
+		empty = next;
+	}
+}
+
+void kheap_shrink(struct kheap *h)
+{
+	for (unsigned id = 0; id < KHEAP_MAX_CACHES; id++)
+		if (h->caches[id])
+			kheap_cache_shrink(h, h->caches[id]);
 }
 
 void kheap_cache_stats(struct kmem_cache *s, struct kmem_cache_stats *st)

@@ -316,6 +316,12 @@ void kheap_cache_free(struct kheap *h, struct kheap_thread *t,
  * Returns 0, or -1 (cache kept) when objects are still allocated. */
 int kheap_cache_destroy(struct kheap *h, struct kmem_cache *s);
 
+/* kmem_cache_shrink(): give every empty slab on the partial list back to
+ * the buddy (the cpu slabs of other threads stay).  kheap_shrink() does it
+ * for every cache (malloc_trim). */
+void kheap_cache_shrink(struct kheap *h, struct kmem_cache *s);
+void kheap_shrink(struct kheap *h);
+
 /* Counters for slab_out_of_memory() and tests ("node 0: slabs: %ld,
  * objs: %ld, free: %ld"); free counts objects on partial slabs. */
 struct kmem_cache_stats {
