@@ -165,6 +165,8 @@ struct zone {
 	bool boosted;                   /* ZONE_BOOSTED_WATERMARK */
 	long lowmem_reserve[MAX_NR_ZONES];
 	unsigned long nr_reserved_highatomic;
+	unsigned long nr_free_highatomic;       /* free pages on HIGHATOMIC lists
+	                                           (6.12.y's watermark discount) */
 
 	pthread_mutex_t lock;           /* zone->lock: free_area and counters */
 	struct free_area free_area[MAX_PAGE_ORDERS];
@@ -203,6 +205,15 @@ struct pglist_data {
 	/* counters show_mem prints that the simulation only carries over
 	 * from a profile or a log (swap, page cache, hugepages) */
 	long nr_swap_cache, free_swap_kb, total_swap_kb, nr_hwpoisoned;
+
+	/* Compaction moved the allocated block [old_pfn, +2^order) to new_pfn
+	 * (mem_map entry, flags and owner fields already copied; arena bytes
+	 * copied unless the frames are PG_charged).  `owner` is the block's
+	 * page->owner.  Called with zone->lock held: it must only update the
+	 * owner's bookkeeping, never call back into the allocator.  NULL: no
+	 * owner needs telling. */
+	void (*migrate_page)(void *owner, unsigned long old_pfn,
+			     unsigned long new_pfn, unsigned order);
 };
 
 static inline struct page *pfn_to_page(struct pglist_data *pgdat,
@@ -240,7 +251,45 @@ static inline bool zone_populated(const struct zone *zone)
 	return zone->present_pages != 0;
 }
 
-extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … */
+/* Circular pfn lists (free_list[], pcp lists): *head is the first pfn or
+ * PFN_NIL; the first entry's prev is the last entry. */
+static inline void pfn_list_add(struct pglist_data *pgdat, uint32_t *head,
+				unsigned long pfn, bool tail)
+{
+	struct page *page = pfn_to_page(pgdat, pfn);
+
+	if (*head == PFN_NIL) {
+		page->next = page->prev = (uint32_t)pfn;
+		*head = (uint32_t)pfn;
+		return;
+	}
+	struct page *first = pfn_to_page(pgdat, *head);
+	struct page *last = pfn_to_page(pgdat, first->prev);
+	page->next = *head;
+	page->prev = first->prev;
+	last->next = (uint32_t)pfn;
+	first->prev = (uint32_t)pfn;
+	if (!tail)
+		*head = (uint32_t)pfn;
+}
+
+static inline void pfn_list_del(struct pglist_data *pgdat, uint32_t *head,
+				unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pgdat, pfn);
+
+	if (page->next == pfn) {
+		*head = PFN_NIL;
+	} else {
+		pfn_to_page(pgdat, page->prev)->next = page->next;
+		pfn_to_page(pgdat, page->next)->prev = page->prev;
+		if (*head == pfn)
+			*head = page->next;
+	}
+	page->next = page->prev = PFN_NIL;
+}
+
+extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … (buddyinfo.c) */
 extern const char migratetype_letters[MIGRATE_TYPES];      /* 'U','M','E','H','C','I' */
 extern const char *const zone_type_names[NR_ZONE_TYPES];   /* "DMA", … "Device" (node.c) */
 

@@ -201,6 +201,23 @@ int get_pageblock_migratetype(const struct pglist_data *pgdat,
 void set_pageblock_migratetype(struct pglist_data *pgdat, unsigned long pfn,
 			       int mt);
 
+/* Between buddy.c, pcp.c and compaction.c (zone->lock held).  Blocks
+ * handed out by __rmqueue() have PG_buddy cleared and page->mt set to the
+ * list they came from (set_pcppage_migratetype()); __free_one_page() takes
+ * a block whose flags the caller has cleared. */
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+unsigned long __rmqueue(struct zone *zone, unsigned order, int mt,
+			unsigned alloc_flags, enum rmqueue_mode *mode);
+void __free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
+		     int mt, bool to_tail);
+void add_to_free_list(struct zone *zone, unsigned long pfn, unsigned order,
+		      int mt, bool tail);
+void del_page_from_free_list(struct zone *zone, unsigned long pfn);
+/* prep_new_page(): mark [pfn, +2^order) allocated (PG_head, PG_tail). */
+void prep_new_block(struct zone *zone, unsigned long pfn, unsigned order);
+/* free_pages_prepare(): clear every flag and owner field of the block. */
+void clear_block(struct zone *zone, unsigned long pfn, unsigned order);
+
 /* Invariant checker: every free block on the list of its type and order,
  * aligned, in its zone, not overlapping another; buddies of free blocks not
  * free at the same order (they would have merged) unless a pageblock

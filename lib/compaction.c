@@ -1,0 +1,222 @@
+/* Direct compaction (mm/compaction.c, in spirit): look for an aligned
+ * range of 2^order frames, from the start of the zone up, whose allocated
+ * blocks are all movable, and migrate them to free frames taken from the
+ * end of the zone until the range is one free block.
+ *
+ * Movable means the frames' contents can change place without the program
+ * noticing: vm-area frames (PG_charged: their bytes live in another
+ * mapping, only bookkeeping moves) and user pages (PG_lru).  Slab, kmalloc
+ * and other kernel-API blocks never move, so one of them inside a range
+ * rules the range out.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "page_alloc.h"
+
+static bool block_movable(const struct page *page)
+{
+	return (page->flags & PG_head) && (page->flags & (PG_charged | PG_lru)) &&
+	       !(page->flags & (PG_slab | PG_reserved));
+}
+
+/* May a request with these flags use a free block on [pfn, +2^order)? */
+static bool range_usable(struct pglist_data *pgdat, unsigned long pfn,
+			 unsigned order, unsigned alloc_flags)
+{
+	unsigned long step = pageblock_nr_pages(pgdat);
+	unsigned long end = pfn + (1UL << order);
+
+	for (unsigned long p = pfn; p < end; p += step) {
+		int mt = get_pageblock_migratetype(pgdat, p);
+		if (mt == MIGRATE_ISOLATE || mt == MIGRATE_HIGHATOMIC)
+			return false;
+		if (mt == MIGRATE_CMA && !(alloc_flags & ALLOC_CMA))
+			return false;
+		if (order < pgdat->pageblock_order)
+			break;
+	}
+	return true;
+}
+
+/* __compact_finished(): a free block of the order on a list the request
+ * may take from (its own, a fallback, or CMA with ALLOC_CMA). */
+static bool have_free_block(struct zone *zone, unsigned order,
+			    unsigned alloc_flags)
+{
+	for (unsigned o = order; o < zone->zone_pgdat->nr_page_orders; o++) {
+		const struct free_area *area = &zone->free_area[o];
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			if (area->free_list[mt] != PFN_NIL)
+				return true;
+		}
+		if ((alloc_flags & ALLOC_CMA) &&
+		    area->free_list[MIGRATE_CMA] != PFN_NIL)
+			return true;
+	}
+	return false;
+}
+
+/* isolate_migratepages_block() in one question: can every allocated block
+ * of [start, +2^order) move?  Returns the pages to migrate, or -1. */
+static long range_movable_pages(struct zone *zone, unsigned long start,
+				unsigned order)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	unsigned long end = start + (1UL << order);
+	long need = 0;
+
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(pgdat, pfn);
+		if (page->flags & PG_buddy) {
+			pfn += 1UL << page->order;
+		} else if (block_movable(page) && page->order <= order) {
+			need += 1L << page->order;
+			pfn += 1UL << page->order;
+		} else {
+			return -1;
+		}
+	}
+	return need;
+}
+
+/* suitable_migration_target(): free pages in movable or CMA pageblocks. */
+static bool target_pageblock(struct pglist_data *pgdat, unsigned long pfn)
+{
+	int mt = get_pageblock_migratetype(pgdat, pfn);
+	return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA;
+}
+
+/* isolate_freepages(): from the last pageblock down, the highest free
+ * block of at least `order` outside [avoid, avoid_end). */
+static unsigned long find_target(struct zone *zone, unsigned order,
+				 unsigned long avoid, unsigned long avoid_end)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	unsigned long step = pageblock_nr_pages(pgdat);
+	unsigned long zstart = zone->zone_start_pfn;
+	unsigned long zend = zstart + zone->spanned_pages;
+	unsigned long block = (zend - 1) & ~(step - 1);
+
+	for (;;) {
+		unsigned long from = block < zstart ? zstart : block;
+		unsigned long to = block + step < zend ? block + step : zend;
+		unsigned long found = PFN_NIL;
+
+		if (target_pageblock(pgdat, from)) {
+			for (unsigned long pfn = from; pfn < to;) {
+				struct page *page = pfn_to_page(pgdat, pfn);
+				unsigned long n = (page->flags & (PG_buddy | PG_pcp | PG_head)) ?
+						  1UL << page->order : 1;
+				if ((page->flags & PG_buddy) && page->order >= order &&
+				    (pfn + n <= avoid || pfn >= avoid_end))
+					found = pfn;
+				pfn += n;
+			}
+		}
+		if (found != PFN_NIL)
+			return found;
+		if (block <= zstart)
+			return PFN_NIL;
+		block -= step;
+	}
+}
+
+/* migrate_pages() for one block: bookkeeping, bytes, owner. */
+static void move_block(struct zone *zone, unsigned long from, unsigned long to,
+		       unsigned order)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	struct page *src = pfn_to_page(pgdat, from);
+	struct page *dst = pfn_to_page(pgdat, to);
+	unsigned long n = 1UL << order;
+
+	prep_new_block(zone, to, order);
+	dst->private = src->private;
+	dst->owner = src->owner;
+	dst->freelist = src->freelist;
+	for (unsigned long i = 0; i < n; i++)
+		dst[i].flags = src[i].flags;
+	if (pgdat->arena && !(src->flags & PG_charged))
+		memcpy(pgdat->arena + (to << pgdat->page_shift),
+		       pgdat->arena + (from << pgdat->page_shift),
+		       n << pgdat->page_shift);
+	if (pgdat->migrate_page)
+		pgdat->migrate_page(src->owner, from, to, order);
+
+	clear_block(zone, from, order);
+	__free_one_page(zone, from, order,
+			get_pageblock_migratetype(pgdat, from), false);
+}
+
+/* Empty [start, +2^order): true when it became one free block. */
+static bool compact_range(struct zone *zone, unsigned long start,
+			  unsigned order)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	unsigned long end = start + (1UL << order);
+
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(pgdat, pfn);
+		unsigned k = page->order;
+
+		if (!block_movable(page)) {
+			pfn += (page->flags & PG_buddy) ? 1UL << k : 1;
+			continue;
+		}
+		unsigned long target = find_target(zone, k, start, end);
+		if (target == PFN_NIL)
+			return false;
+		struct page *t = pfn_to_page(pgdat, target);
+		unsigned t_order = t->order;
+		int t_mt = t->mt;
+		del_page_from_free_list(zone, target);
+		/* keep the low 2^k frames, return the rest (expand()) */
+		for (unsigned o = t_order; o > k; o--)
+			add_to_free_list(zone, target + (1UL << (o - 1)), o - 1,
+					 t_mt, false);
+		move_block(zone, pfn, target, k);
+		pfn += 1UL << k;
+	}
+	struct page *head = pfn_to_page(pgdat, start);
+	return (head->flags & PG_buddy) && head->order >= order;
+}
+
+/* `mt` needs no test of its own: any request may take a block from a
+ * movable, unmovable or reclaimable pageblock (directly or through
+ * fallbacks[]); CMA needs ALLOC_CMA and the highatomic reserve is left alone. */
+bool try_compact_zone(struct zone *zone, unsigned order, int mt,
+		      unsigned alloc_flags)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	unsigned long size = 1UL << order;
+	unsigned long zstart = zone->zone_start_pfn;
+	unsigned long zend = zstart + zone->spanned_pages;
+	bool done = false;
+
+	if (!zone_populated(zone) || order >= pgdat->nr_page_orders)
+		return false;
+	pthread_mutex_lock(&zone->lock);
+	if (have_free_block(zone, order, alloc_flags)) {
+		done = true;
+		goto out;
+	}
+	long free = zone->vm_stat[NR_FREE_PAGES];
+	for (unsigned long start = (zstart + size - 1) & ~(size - 1);
+	     start + size <= zend; start += size) {
+		if (!range_usable(pgdat, start, order, alloc_flags))
+			continue;
+		long need = range_movable_pages(zone, start, order);
+		/* the pages to move must fit in the free pages outside */
+		if (need < 0 || need > free - ((long)size - need))
+			continue;
+		if (compact_range(zone, start, order)) {
+			done = true;
+			break;
+		}
+	}
+out:
+	pthread_mutex_unlock(&zone->lock);
+	return done;
+}
