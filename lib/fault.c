@@ -1,0 +1,536 @@
+/* The fault predicate: should_fail_alloc() and the rules' state.
+ *
+ * Counters are atomics, so rules without a stack filter cost a few compares
+ * and, when they match, an atomic or two.  The backtrace is captured at most
+ * once per request, and only when a rule with caller=, module= or
+ * stack=unique gets past its cheaper filters.  stack=unique keeps the set of
+ * stacks it has failed in mapped memory and, when the rule names a file, in
+ * that file: one line per stack, appended under flock() so concurrent runs
+ * share it, and re-read before a new stack is failed.
+ */
+#include "config.h"
+
+#include "fault.h"
+#include "prim.h"
+#include "prng.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+
+struct stack_set {
+	size_t cap;             /* slots, a power of two */
+	size_t nr;
+	uint64_t *slot;         /* 0: empty */
+	int fd;                 /* the rule's file; -1: memory only */
+	pid_t pid;              /* process that opened fd (reopen after fork) */
+	size_t consumed;        /* bytes of the file already read */
+};
+
+static const char *const site_names[NR_FAULT_SITES] = {
+	[FAULT_SITE_SLAB] = "slab",
+	[FAULT_SITE_PAGE] = "page",
+	[FAULT_SITE_VMALLOC] = "vmalloc",
+	[FAULT_SITE_MMAP] = "mmap",
+	[FAULT_SITE_DMA] = "dma",
+	[FAULT_SITE_CMA] = "cma",
+};
+
+const char *fault_site_name(enum fault_site site)
+{
+	return site < NR_FAULT_SITES ? site_names[site] : "?";
+}
+
+const char *fault_attr_name(enum fault_site site)
+{
+	return site == FAULT_SITE_SLAB ? "failslab" : "fail_page_alloc";
+}
+
+void fault_ctx_init(struct fault_ctx *ctx, kver_t kv)
+{
+	ctx->kv = kv;
+	ctx->nr_rules = 0;
+}
+
+void fault_rule_reset(struct fault_rule *r)
+{
+	atomic_init(&r->times, r->times_init);
+	atomic_init(&r->space, r->space_init);
+	atomic_init(&r->count, 0);
+	atomic_init(&r->nr_match, 0);
+	atomic_init(&r->nr_fail, 0);
+	pthread_mutex_init(&r->stack_lock, NULL);
+	r->seen = NULL;
+}
+
+void fault_ctx_release(struct fault_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->nr_rules; i++) {
+		struct stack_set *s = ctx->rule[i].seen;
+		if (!s)
+			continue;
+		if (s->fd >= 0)
+			prim_close(s->fd);
+		if (s->slot)
+			prim_unmap(s->slot, s->cap * sizeof(uint64_t));
+		prim_unmap(s, sizeof(*s));
+		ctx->rule[i].seen = NULL;
+	}
+	ctx->nr_rules = 0;
+}
+
+/* ---- globs -------------------------------------------------------------- */
+
+/* One glob: '*', '?', "[a-z]" and "[!a-z]"; the pattern ends at pend. */
+static bool glob1(const char *p, const char *pend, const char *s)
+{
+	const char *star_p = NULL, *star_s = NULL;
+
+	for (;;) {
+		if (p < pend && *p == '*') {
+			star_p = ++p;
+			star_s = s;
+			continue;
+		}
+		if (!*s) {
+			if (p == pend)
+				return true;
+			goto backtrack;
+		}
+		if (p < pend && *p == '?') {
+			p++;
+			s++;
+			continue;
+		}
+		if (p < pend && *p == '[') {
+			const char *q = p + 1;
+			bool neg = q < pend && *q == '!', hit = false;
+			if (neg)
+				q++;
+			for (bool first = true; q < pend && (first || *q != ']');
+			     first = false) {
+				if (q + 2 < pend && q[1] == '-' && q[2] != ']') {
+					hit |= (unsigned char)*s >= (unsigned char)q[0] &&
+					       (unsigned char)*s <= (unsigned char)q[2];
+					q += 3;
+				} else {
+					hit |= *s == *q++;
+				}
+			}
+			if (q < pend && hit != neg) {
+				p = q + 1;
+				s++;
+				continue;
+			}
+			goto backtrack;
+		}
+		if (p < pend && *p == *s) {
+			p++;
+			s++;
+			continue;
+		}
+backtrack:
+		if (!star_p || !*star_s)
+			return false;
+		p = star_p;
+		s = ++star_s;
+	}
+}
+
+/* Patterns separated by '|': any one matching is a match. */
+static bool glob_match(const char *patterns, const char *s)
+{
+	const char *p = patterns;
+	for (;;) {
+		const char *bar = strchr(p, '|');
+		const char *end = bar ? bar : p + strlen(p);
+		if (glob1(p, end, s))
+			return true;
+		if (!bar)
+			return false;
+		p = bar + 1;
+	}
+}
+
+/* ---- stack=unique ------------------------------------------------------- */
+
+static bool set_has(const struct stack_set *s, uint64_t h)
+{
+	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->slot[i] == h)
+			return true;
+		if (!s->slot[i])
+			return false;
+	}
+}
+
+static bool set_add(struct stack_set *s, uint64_t h)
+{
+	if (set_has(s, h))
+		return true;
+	if (2 * (s->nr + 1) > s->cap) {
+		size_t cap = s->cap * 2;
+		uint64_t *slot = prim_map(cap * sizeof(uint64_t));
+		if (!slot)
+			return false;
+		for (size_t i = 0; i < s->cap; i++) {
+			uint64_t v = s->slot[i];
+			if (!v)
+				continue;
+			size_t j = v & (cap - 1);
+			while (slot[j])
+				j = (j + 1) & (cap - 1);
+			slot[j] = v;
+		}
+		prim_unmap(s->slot, s->cap * sizeof(uint64_t));
+		s->slot = slot;
+		s->cap = cap;
+	}
+	size_t i = h & (s->cap - 1);
+	while (s->slot[i])
+		i = (i + 1) & (s->cap - 1);
+	s->slot[i] = h;
+	s->nr++;
+	return true;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Lines start with 16 hex digits; the rest of a line is for people. */
+static void set_add_line(struct stack_set *s, const char *line, size_t len)
+{
+	uint64_t h = 0;
+	if (len < 16)
+		return;
+	for (int i = 0; i < 16; i++) {
+		int v = hexval(line[i]);
+		if (v < 0)
+			return;
+		h = h << 4 | (uint64_t)v;
+	}
+	if (h)
+		set_add(s, h);
+}
+
+/* Read what other runs appended since we last looked (file locked). */
+static void stack_file_sync(struct stack_set *s)
+{
+	char buf[4096];
+	size_t have = 0;
+
+	for (;;) {
+		long n = prim_pread(s->fd, buf + have, sizeof(buf) - have,
+				    (off_t)(s->consumed + have));
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		size_t start = 0;
+		for (size_t i = 0; i < have; i++)
+			if (buf[i] == '\n') {
+				set_add_line(s, buf + start, i - start);
+				start = i + 1;
+			}
+		if (start == 0 && have == sizeof(buf))
+			start = have;   /* an overlong line: skip it */
+		s->consumed += start;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+	}
+}
+
+static void stack_file_open(struct stack_set *s, const char *path)
+{
+	pid_t pid = prim_getpid();
+
+	if (s->fd >= 0 && s->pid == pid)
+		return;
+	/* a forked child shares the parent's open file, and with it the
+	 * flock(): it needs its own */
+	if (s->fd >= 0)
+		prim_close(s->fd);
+	s->fd = prim_open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	s->pid = pid;
+}
+
+static struct stack_set *stack_set_get(struct fault_rule *r)
+{
+	if (r->seen)
+		return r->seen;
+	struct stack_set *s = prim_map(sizeof(*s));
+	if (!s)
+		return NULL;
+	s->cap = 64;
+	s->slot = prim_map(s->cap * sizeof(uint64_t));
+	if (!s->slot) {
+		prim_unmap(s, sizeof(*s));
+		return NULL;
+	}
+	s->fd = -1;
+	r->seen = s;
+	return s;
+}
+
+static void stack_file_append(struct stack_set *s, uint64_t h,
+			      const struct stack_trace *st)
+{
+	char line[320];
+	struct frame_info fi;
+	int n = snprintf(line, sizeof(line), "%016llx ", (unsigned long long)h);
+
+	if (st->nr && stack_symbolize(st->ip[0], true, &fi))
+		stack_format_frame(&fi, line + n, sizeof(line) - (size_t)n - 1);
+	else
+		line[n] = '\0';
+	size_t len = strlen(line);
+	line[len++] = '\n';
+	prim_write_all(s->fd, line, len);
+}
+
+/* True when h is a stack this rule has not failed before, in this run or
+ * (with a file) in any run sharing the file; it is then recorded. */
+static bool stack_record(struct fault_rule *r, uint64_t h,
+			 const struct stack_trace *st)
+{
+	bool fresh = false;
+
+	pthread_mutex_lock(&r->stack_lock);
+	struct stack_set *s = stack_set_get(r);
+	if (!s || set_has(s, h))
+		goto out;
+	if (r->stack_file[0]) {
+		stack_file_open(s, r->stack_file);
+		if (s->fd >= 0 && prim_flock(s->fd, LOCK_EX) == 0) {
+			stack_file_sync(s);
+			if (!set_has(s, h))
+				stack_file_append(s, h, st);
+			prim_flock(s->fd, LOCK_UN);
+		}
+		if (set_has(s, h))
+			goto out;
+	}
+	fresh = set_add(s, h);
+out:
+	pthread_mutex_unlock(&r->stack_lock);
+	return fresh;
+}
+
+/* ---- the predicate ------------------------------------------------------ */
+
+/* A function's own name also matches without the suffix the compiler
+ * gives its clones and split parts ("glSetHifInfo.constprop.0",
+ * "foo.part.0", "bar.cold"), as the kernel's stack traces show them. */
+static bool caller_match(const char *patterns, const char *func)
+{
+	char base[FAULT_PATTERN_MAX];
+	const char *dot = strchr(func, '.');
+	size_t n = dot ? (size_t)(dot - func) : 0;
+
+	if (glob_match(patterns, func))
+		return true;
+	if (!n || n >= sizeof(base))
+		return false;
+	memcpy(base, func, n);
+	base[n] = '\0';
+	return glob_match(patterns, base);
+}
+
+static bool frames_match(const struct fault_rule *r, const struct stack_trace *st)
+{
+	unsigned depth = st->nr < r->stacktrace_depth ? st->nr :
+			 r->stacktrace_depth;
+	bool caller_ok = !r->caller[0], module_ok = !r->module[0];
+
+	for (unsigned i = 0; i < depth && !(caller_ok && module_ok); i++) {
+		if (!module_ok) {
+			const char *obj;
+			uintptr_t off;
+			if (stack_object_of(st->ip[i], &obj, &off, NULL) &&
+			    glob_match(r->module, obj))
+				module_ok = true;
+		}
+		if (!caller_ok) {
+			struct frame_info fi;
+			if (stack_symbolize(st->ip[i], true, &fi) && fi.func &&
+			    caller_match(r->caller, fi.func))
+				caller_ok = true;
+		}
+	}
+	return caller_ok && module_ok;
+}
+
+/* The space a request uses up: pages for page-like sites (1 << order, as
+ * fail_page_alloc), bytes for slab (the object size, as failslab). */
+static long request_space(const struct fault_request *req)
+{
+	if (req->site == FAULT_SITE_SLAB)
+		return req->size > (size_t)LONG_MAX ? LONG_MAX : (long)req->size;
+	return req->order >= 62 ? LONG_MAX : 1L << req->order;
+}
+
+static bool take_times(struct fault_rule *r, int *before)
+{
+	int t = atomic_load_explicit(&r->times, memory_order_relaxed);
+	do {
+		*before = t;
+		if (t == 0)
+			return false;
+		if (t < 0)
+			return true;
+	} while (!atomic_compare_exchange_weak(&r->times, &t, t - 1));
+	return true;
+}
+
+static bool rule_fires(struct fault_rule *r, const struct fault_request *req,
+		       struct stack_trace *st, uintptr_t from,
+		       struct fault_verdict *v)
+{
+	gfp_t gfp = req->gfp;
+
+	if (r->sites && !(r->sites & (1u << req->site)))
+		return false;
+	if (req->order < r->min_order || req->order > r->max_order)
+		return false;
+	/* should_fail_alloc_page(), should_failslab() */
+	if (r->ignore_gfp_highmem && (gfp & __GFP_HIGHMEM))
+		return false;
+	if (r->ignore_gfp_wait && (gfp & __GFP_DIRECT_RECLAIM))
+		return false;
+	if ((gfp & r->gfp_require) != r->gfp_require || (gfp & r->gfp_absent))
+		return false;
+	if (r->gfp_exact_set && (gfp & r->gfp_valid) != r->gfp_exact)
+		return false;
+	if (r->comm[0] && !(req->comm && glob_match(r->comm, req->comm)))
+		return false;
+	/* should_fail_ex(): an exhausted rule costs no unwinding */
+	if (atomic_load_explicit(&r->times, memory_order_relaxed) == 0)
+		return false;
+	if (r->caller[0] || r->module[0]) {
+		if (!st->captured)
+			stack_capture(st, from);
+		if (!frames_match(r, st))
+			return false;
+	}
+
+	unsigned long n = 0;
+	if (r->nth || r->after || r->until) {
+		n = atomic_fetch_add(&r->nr_match, 1) + 1;
+		if (r->nth && n != r->nth)
+			return false;
+		if (n <= r->after)
+			return false;
+		if (r->until && n > r->until) {
+			atomic_store(&r->times, 0);     /* the window has closed */
+			return false;
+		}
+	}
+
+	if (!r->nth) {
+		/* should_fail_ex(): space, interval, probability */
+		if (r->probability == 0)
+			return false;
+		long size = request_space(req);
+		long space = atomic_load_explicit(&r->space, memory_order_relaxed);
+		while (space > size)
+			if (atomic_compare_exchange_weak(&r->space, &space,
+							 space - size))
+				return false;
+		if (r->interval > 1 &&
+		    (atomic_fetch_add(&r->count, 1) + 1) % r->interval)
+			return false;
+		if (r->probability < FAULT_PROB_ONE &&
+		    prng_below(FAULT_PROB_ONE) >= r->probability)
+			return false;
+	}
+
+	int times_before;
+	if (!take_times(r, &times_before))
+		return false;
+	uint64_t hash = 0;
+	if (r->stack_unique) {
+		if (!st->captured)
+			stack_capture(st, from);
+		hash = stack_hash(st, r->stacktrace_depth);
+		if (!st->nr || !stack_record(r, hash, st)) {
+			if (times_before > 0)   /* give the token back */
+				atomic_fetch_add(&r->times, 1);
+			return false;
+		}
+	}
+
+	atomic_fetch_add_explicit(&r->nr_fail, 1, memory_order_relaxed);
+	if (v) {
+		v->nr_match = n;
+		v->times = times_before;
+		v->space = atomic_load_explicit(&r->space, memory_order_relaxed);
+		v->dump = r->verbose > 0 && !(gfp & __GFP_NOWARN);
+		v->dump_stack = v->dump && r->verbose > 1;
+		v->stack_hash = hash;
+	}
+	return true;
+}
+
+__attribute__((noinline))
+bool should_fail_alloc(struct fault_ctx *ctx, const struct fault_request *req)
+{
+	if (!ctx->nr_rules || (req->gfp & __GFP_NOFAIL))
+		return false;
+
+	uintptr_t from = (uintptr_t)__builtin_return_address(0);
+	struct stack_trace local, *st = req->stack;
+	int saved = errno;
+	bool fail = false;
+
+	if (!st) {
+		stack_trace_init(&local);
+		st = &local;
+	}
+	for (unsigned i = 0; i < ctx->nr_rules; i++) {
+		if (rule_fires(&ctx->rule[i], req, st, from, req->verdict)) {
+			if (req->verdict)
+				req->verdict->rule = i + 1;
+			fail = true;
+			break;
+		}
+	}
+	errno = saved;
+	return fail;
+}
+
+size_t fault_format_dump(const struct fault_ctx *ctx,
+			 const struct fault_request *req,
+			 const struct fault_verdict *v, char *buf, size_t len)
+{
+	const struct fault_rule *r = &ctx->rule[v->rule - 1];
+	char prob[24];
+	unsigned whole = r->probability / (FAULT_PROB_ONE / 100);
+	unsigned frac = r->probability % (FAULT_PROB_ONE / 100);
+	int n;
+
+	/* the kernel's probability is a whole percent; a finer one prints
+	 * its fraction rather than a misleading 0 */
+	if (frac) {
+		n = snprintf(prob, sizeof(prob), "%u.%04u", whole, frac);
+		while (n > 0 && prob[n - 1] == '0')
+			prob[--n] = '\0';
+	} else {
+		snprintf(prob, sizeof(prob), "%u", whole);
+	}
+	/* fail_dump() */
+	n = snprintf(buf, len, "FAULT_INJECTION: forcing a failure.\n"
+		     "name %s, interval %lu, probability %s, space %ld, times %d\n",
+		     fault_attr_name(req->site), r->interval, prob, v->space,
+		     v->times);
+	return n < 0 ? 0 : (size_t)n;
+}
