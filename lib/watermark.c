@@ -331,8 +331,10 @@ static long unusable_free(const struct zone *z, unsigned order,
 		*harder = (alloc_flags & mask) != 0;
 		may_use_highatomic = *harder;
 	}
+	/* 6.12.y (backport) discounts only the reserve's free pages */
 	if (!may_use_highatomic)
-		unusable += (long)z->nr_reserved_highatomic;
+		unusable += (long)(kv >= KVER(6, 12, 29) ? z->nr_free_highatomic :
+						       z->nr_reserved_highatomic);
 	if (!(alloc_flags & ALLOC_CMA))
 		unusable += z->vm_stat[NR_FREE_CMA_PAGES];
 	return unusable;

@@ -1,0 +1,322 @@
+/* The allocation decision per kernel version: gfp_zone(), migratetype,
+ * gfp_to_alloc_flags(), the slow-path verdicts and the CMA rules, on nodes
+ * booted from machine descriptions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "page_alloc.h"
+
+#define MiB (1ULL << 20)
+
+static const kver_t versions[] = {
+	KVER(4, 9, KVER_SUB_LATEST), KVER(4, 19, KVER_SUB_LATEST),
+	KVER(5, 4, KVER_SUB_LATEST), KVER(5, 10, KVER_SUB_LATEST),
+	KVER(6, 1, 100), KVER(6, 1, KVER_SUB_LATEST),
+	KVER(6, 6, KVER_SUB_LATEST), KVER(6, 12, KVER_SUB_LATEST),
+};
+#define NR_VERSIONS (sizeof(versions) / sizeof(versions[0]))
+
+/* Zone sets only: gfp_zone() reads nothing else. */
+static struct pglist_data zoneset;
+
+static const struct pglist_data *zones(unsigned nr, const enum zone_type *t)
+{
+	memset(&zoneset, 0, sizeof(zoneset));
+	zoneset.kv = KVER(6, 1, KVER_SUB_LATEST);
+	zoneset.nr_zones = nr;
+	for (unsigned i = 0; i < nr; i++) {
+		zoneset.node_zones[i].type = t[i];
+		zoneset.node_zones[i].idx = i;
+	}
+	return &zoneset;
+}
+
+static void test_gfp_zone_x86_64(void **state)
+{
+	(void)state;
+	static const enum zone_type t[] = { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE };
+	const struct pglist_data *p = zones(4, t);
+
+	assert_int_equal(gfp_zone_idx(p, GFP_KERNEL), 2);
+	assert_int_equal(gfp_zone_idx(p, GFP_KERNEL | GFP_DMA), 0);
+	assert_int_equal(gfp_zone_idx(p, GFP_KERNEL | GFP_DMA32), 1);
+	/* no ZONE_HIGHMEM on 64-bit: OPT_ZONE_HIGHMEM is Normal */
+	assert_int_equal(gfp_zone_idx(p, GFP_HIGHUSER), 2);
+	assert_int_equal(gfp_zone_idx(p, GFP_HIGHUSER_MOVABLE), 3);
+	assert_int_equal(gfp_zone_idx(p, __GFP_MOVABLE), 2);
+	assert_int_equal(gfp_zone_idx(p, __GFP_MOVABLE | __GFP_DMA), 0);
+	assert_int_equal(gfp_zone_idx(p, __GFP_MOVABLE | __GFP_DMA32), 1);
+	/* two zone modifiers: GFP_ZONE_BAD */
+	assert_int_equal(gfp_zone_idx(p, __GFP_DMA | __GFP_DMA32), -1);
+	assert_int_equal(gfp_zone_idx(p, __GFP_DMA | __GFP_HIGHMEM), -1);
+	assert_int_equal(gfp_zone_idx(p, __GFP_DMA32 | __GFP_HIGHMEM | __GFP_MOVABLE), -1);
+}
+
+static void test_gfp_zone_arm64_and_arm(void **state)
+{
+	(void)state;
+	/* arm64 4.18 (seed001): DMA32 Normal Movable; GFP_DMA means Normal */
+	static const enum zone_type a64[] = { ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE };
+	const struct pglist_data *p = zones(3, a64);
+	assert_int_equal(gfp_zone_idx(p, GFP_ATOMIC), 1);
+	assert_int_equal(gfp_zone_idx(p, GFP_ATOMIC | GFP_DMA), 1);
+	assert_int_equal(gfp_zone_idx(p, GFP_KERNEL | GFP_DMA32), 0);
+
+	/* 32-bit arm: Normal HighMem Movable; no DMA32 means Normal */
+	static const enum zone_type a32[] = { ZONE_NORMAL, ZONE_HIGHMEM, ZONE_MOVABLE };
+	p = zones(3, a32);
+	assert_int_equal(gfp_zone_idx(p, GFP_KERNEL | GFP_DMA32), 0);
+	assert_int_equal(gfp_zone_idx(p, GFP_HIGHUSER), 1);
+	assert_int_equal(gfp_zone_idx(p, GFP_HIGHUSER_MOVABLE), 2);
+}
+
+static void test_gfp_migratetype(void **state)
+{
+	(void)state;
+	assert_int_equal(gfp_migratetype(GFP_KERNEL), MIGRATE_UNMOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_ATOMIC), MIGRATE_UNMOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_HIGHUSER_MOVABLE), MIGRATE_MOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE), MIGRATE_RECLAIMABLE);
+}
+
+static unsigned flags_for(kver_t kv, gfp_t gfp, unsigned order)
+{
+	static struct pglist_data p;
+	p.kv = kv;
+	return gfp_to_alloc_flags(&p, gfp, order);
+}
+
+static void test_alloc_flags_per_version(void **state)
+{
+	(void)state;
+	/* GFP_ATOMIC: ALLOC_HIGH|ALLOC_HARDER without cpuset; 5.0+ ALLOC_KSWAPD */
+	assert_int_equal(flags_for(KVER(4, 9, 0), GFP_ATOMIC, 0),
+			 ALLOC_WMARK_MIN | ALLOC_HIGH | ALLOC_HARDER);
+	assert_int_equal(flags_for(KVER(5, 4, 0), GFP_ATOMIC, 3),
+			 ALLOC_WMARK_MIN | ALLOC_HIGH | ALLOC_HARDER | ALLOC_KSWAPD);
+	assert_int_equal(flags_for(KVER(6, 1, 115), GFP_ATOMIC, 3),
+			 ALLOC_WMARK_MIN | ALLOC_HIGH | ALLOC_HARDER | ALLOC_KSWAPD);
+	/* 6.1.116+/6.3+: MIN_RESERVE|NON_BLOCK, HIGHATOMIC for order > 0 */
+	assert_int_equal(flags_for(KVER(6, 1, 116), GFP_ATOMIC, 0),
+			 ALLOC_WMARK_MIN | ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK | ALLOC_KSWAPD);
+	assert_int_equal(flags_for(KVER(6, 12, 0), GFP_ATOMIC, 1),
+			 ALLOC_WMARK_MIN | ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK |
+			 ALLOC_HIGHATOMIC | ALLOC_KSWAPD);
+
+	/* GFP_NOWAIT: nothing extra ≤6.2; NON_BLOCK after, and 6.6 gave it
+	 * HIGHATOMIC for order > 0, which 6.12 takes back */
+	assert_int_equal(flags_for(KVER(5, 10, 0), GFP_NOWAIT, 1),
+			 ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_KSWAPD);
+	assert_int_equal(flags_for(KVER(6, 6, 0), GFP_NOWAIT, 1),
+			 ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_KSWAPD |
+			 ALLOC_NON_BLOCK | ALLOC_HIGHATOMIC);
+	assert_int_equal(flags_for(KVER(6, 12, 0), GFP_NOWAIT, 1),
+			 ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_KSWAPD | ALLOC_NON_BLOCK);
+
+	/* GFP_KERNEL: cpuset only (and kswapd from 5.0) */
+	assert_int_equal(flags_for(KVER(4, 9, 0), GFP_KERNEL, 0),
+			 ALLOC_WMARK_MIN | ALLOC_CPUSET);
+	assert_int_equal(flags_for(KVER(6, 12, 0), GFP_KERNEL, 0),
+			 ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_KSWAPD);
+	/* movable requests may use CMA, in every version */
+	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+		assert_true(flags_for(versions[i], GFP_HIGHUSER_MOVABLE, 0) & ALLOC_CMA);
+		assert_false(flags_for(versions[i], GFP_KERNEL, 0) & ALLOC_CMA);
+	}
+	/* __GFP_NOMEMALLOC keeps an atomic request off the reserves */
+	assert_int_equal(flags_for(KVER(5, 10, 0), GFP_ATOMIC | __GFP_NOMEMALLOC, 0),
+			 ALLOC_WMARK_MIN | ALLOC_HIGH | ALLOC_KSWAPD);
+	assert_int_equal(flags_for(KVER(6, 12, 0), GFP_ATOMIC | __GFP_NOMEMALLOC, 0),
+			 ALLOC_WMARK_MIN | ALLOC_MIN_RESERVE | ALLOC_KSWAPD);
+}
+
+/* x86_64 with 64 MiB DMA32 and 64 MiB Normal, no reserved pages. */
+static void small_x86(struct machine_desc *d, kver_t kv)
+{
+	fixture_desc(d, kv, 12);
+	fixture_zone(d, ZONE_DMA32, 0, 64 * MiB, 0);
+	fixture_zone(d, ZONE_NORMAL, 64 * MiB, 64 * MiB, 0);
+	fixture_zone(d, ZONE_MOVABLE, 128 * MiB, 0, 0);
+}
+
+/* Allocate order-0 pages with `gfp` until one is refused. */
+static enum alloc_verdict exhaust(struct pglist_data *p, gfp_t gfp)
+{
+	struct alloc_outcome out;
+	unsigned long n = 0;
+
+	while (alloc_pages_node(p, gfp, 0, 0, &out)) {
+		assert_int_not_equal(out.pfn, PFN_NIL);
+		n++;
+		assert_true(n <= 32768);
+	}
+	return out.verdict;
+}
+
+static enum alloc_verdict verdict(struct pglist_data *p, gfp_t gfp,
+				  unsigned order)
+{
+	struct alloc_outcome out;
+	alloc_pages_node(p, gfp, order, 0, &out);
+	return out.verdict;
+}
+
+static void test_boot_counters(void **state)
+{
+	(void)state;
+	struct machine_desc d;
+	small_x86(&d, KVER(6, 1, KVER_SUB_LATEST));
+	d.zones[1].reserved = 4 * MiB;
+	struct pglist_data *p = fixture_node(&d);
+	char msg[256];
+
+	assert_int_equal(p->nr_zones, 3);
+	assert_int_equal(p->node_zones[0].managed_pages, 16384);
+	assert_int_equal(p->node_zones[1].present_pages, 16384);
+	assert_int_equal(p->node_zones[1].managed_pages, 16384 - 1024);
+	assert_int_equal(p->node_zones[0].vm_stat[NR_FREE_PAGES], 16384);
+	assert_int_equal(p->node_zones[1].vm_stat[NR_FREE_PAGES], 16384 - 1024);
+	/* reserved frames sit at the zone's start */
+	assert_true(pfn_to_page(p, 16384)->flags & PG_reserved);
+	assert_false(pfn_to_page(p, 16384 + 1024)->flags & PG_reserved);
+	/* 64 MiB in order-10 blocks: 16 per zone, fewer in Normal */
+	assert_int_equal(p->node_zones[0].free_area[10].nr_free, 16);
+	assert_int_equal(p->node_zones[1].free_area[10].nr_free, 15);
+	assert_int_equal(get_pageblock_migratetype(p, 0), MIGRATE_MOVABLE);
+	assert_int_equal(check_node(p, msg, sizeof(msg)), 0);
+	fixture_node_free(p);
+}
+
+/* GFP_KERNEL order 0 that finds nothing goes to the OOM killer; the
+ * requests that may not use it get the failure report instead. */
+static void test_slowpath_verdicts(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+		struct machine_desc d;
+		small_x86(&d, versions[i]);
+		struct pglist_data *p = fixture_node(&d);
+
+		assert_int_equal(exhaust(p, GFP_KERNEL), ALLOC_FAIL_OOM);
+		assert_int_equal(verdict(p, GFP_KERNEL, 0), ALLOC_FAIL_OOM);
+		assert_int_equal(verdict(p, GFP_KERNEL, 4), ALLOC_FAIL);
+		assert_int_equal(verdict(p, GFP_KERNEL | __GFP_NORETRY, 0), ALLOC_FAIL);
+		assert_int_equal(verdict(p, GFP_KERNEL | __GFP_THISNODE, 0), ALLOC_FAIL);
+		/* DMA32 still holds its lowmem_reserve for Normal requests: a
+		 * DMA32 request may take it, then fails — the OOM killer does
+		 * not kill for a lowmem-only request */
+		assert_int_equal(verdict(p, GFP_KERNEL | GFP_DMA32, 0), ALLOC_OK);
+		assert_int_equal(exhaust(p, GFP_KERNEL | GFP_DMA32), ALLOC_FAIL);
+		/* __GFP_RETRY_MAYFAIL (4.13+) fails rather than kill */
+		assert_int_equal(verdict(p, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0),
+				 versions[i] < KVER(4, 13, 0) ? ALLOC_FAIL_OOM : ALLOC_FAIL);
+		/* __GFP_NOFAIL never reports a failure when it may reclaim … */
+		assert_int_not_equal(verdict(p, GFP_KERNEL | __GFP_NOFAIL, 4), ALLOC_FAIL);
+		/* … and cannot keep that promise without it */
+		assert_int_equal(verdict(p, GFP_NOWAIT | __GFP_NOFAIL, 0), ALLOC_FAIL);
+		/* too large an order is refused before anything is tried */
+		assert_int_equal(verdict(p, GFP_KERNEL, p->nr_page_orders), ALLOC_FAIL_ORDER);
+		assert_int_equal(verdict(p, GFP_KERNEL | __GFP_DMA | __GFP_DMA32, 0),
+				 ALLOC_FAIL_BAD_GFP);
+		fixture_node_free(p);
+	}
+}
+
+/* GFP_ATOMIC goes below GFP_KERNEL's min (the reserve discounts), then
+ * fails without reclaim: "page allocation failure". */
+static void test_atomic_dips_below_min(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+		struct machine_desc d;
+		small_x86(&d, versions[i]);
+		struct pglist_data *p = fixture_node(&d);
+		struct zone *normal = &p->node_zones[1];
+		struct alloc_outcome out;
+
+		assert_int_equal(exhaust(p, GFP_KERNEL), ALLOC_FAIL_OOM);
+		long after_kernel = normal->vm_stat[NR_FREE_PAGES];
+		assert_true(alloc_pages_node(p, GFP_ATOMIC, 0, 0, &out));
+		assert_int_equal(exhaust(p, GFP_ATOMIC), ALLOC_FAIL);
+		assert_true(normal->vm_stat[NR_FREE_PAGES] < after_kernel);
+		/* the last attempt was at min with the slow path's flags */
+		alloc_pages_node(p, GFP_ATOMIC, 0, 0, &out);
+		assert_int_equal(out.alloc_flags & ALLOC_WMARK_MASK, ALLOC_WMARK_MIN);
+		assert_int_equal(out.nr_attempts, 2);
+		assert_false(out.attempts[0].watermark_ok);
+		assert_true(out.attempts[0].min < (long)normal->_watermark[WMARK_MIN]);
+		fixture_node_free(p);
+	}
+}
+
+/* CMA: only movable requests may use it, in every version. */
+static void test_cma_only_for_movable(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+		struct machine_desc d;
+		small_x86(&d, versions[i]);
+		fixture_cma(&d, "reserved", 96 * MiB, 32 * MiB);
+		struct pglist_data *p = fixture_node(&d);
+		unsigned long cma_start = (96 * MiB) >> 12, cma_end = (128 * MiB) >> 12;
+		struct alloc_outcome out;
+
+		assert_int_equal(p->totalcma_pages, 8192);
+		assert_int_equal(p->node_zones[1].cma_pages, 8192);
+		assert_int_equal(p->node_zones[1].vm_stat[NR_FREE_CMA_PAGES], 8192);
+		assert_int_equal(get_pageblock_migratetype(p, cma_start), MIGRATE_CMA);
+
+		while (alloc_pages_node(p, GFP_KERNEL, 0, 0, &out))
+			assert_false(out.pfn >= cma_start && out.pfn < cma_end);
+		assert_int_equal(out.verdict, ALLOC_FAIL_OOM);
+		assert_true(alloc_pages_node(p, GFP_HIGHUSER_MOVABLE, 0, 0, &out));
+		assert_true(out.pfn >= cma_start && out.pfn < cma_end);
+		assert_true(alloc_pages_node(p, GFP_HIGHUSER_MOVABLE, 4, 0, &out));
+		assert_true(out.pfn >= cma_start && out.pfn < cma_end);
+		fixture_node_free(p);
+	}
+}
+
+/* Freed pages come back: allocate, free, and the watermark numbers and
+ * the counters return to where they were. */
+static void test_free_returns_pages(void **state)
+{
+	(void)state;
+	struct machine_desc d;
+	small_x86(&d, KVER(5, 10, KVER_SUB_LATEST));
+	struct pglist_data *p = fixture_node(&d);
+	struct alloc_outcome out;
+	char msg[256];
+
+	long before = p->node_zones[1].vm_stat[NR_FREE_PAGES];
+	assert_true(alloc_pages_node(p, GFP_KERNEL, 5, 0, &out));
+	assert_int_equal(out.zone_idx, 1);
+	assert_int_equal(p->node_zones[1].vm_stat[NR_FREE_PAGES], before - 32);
+	free_pages_node(p, out.pfn, 5, 0);
+	assert_int_equal(p->node_zones[1].vm_stat[NR_FREE_PAGES], before);
+	assert_int_equal(check_node(p, msg, sizeof(msg)), 0);
+	fixture_node_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gfp_zone_x86_64),
+		cmocka_unit_test(test_gfp_zone_arm64_and_arm),
+		cmocka_unit_test(test_gfp_migratetype),
+		cmocka_unit_test(test_alloc_flags_per_version),
+		cmocka_unit_test(test_boot_counters),
+		cmocka_unit_test(test_slowpath_verdicts),
+		cmocka_unit_test(test_atomic_dips_below_min),
+		cmocka_unit_test(test_cma_only_for_movable),
+		cmocka_unit_test(test_free_returns_pages),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
