@@ -10,26 +10,6 @@
 
 #include "report.h"
 
-/* mm/vmstat.c migratetype_names[] */
-const char *const migratetype_names[MIGRATE_TYPES] = {
-	[MIGRATE_UNMOVABLE] = "Unmovable",
-	[MIGRATE_MOVABLE] = "Movable",
-	[MIGRATE_RECLAIMABLE] = "Reclaimable",
-	[MIGRATE_HIGHATOMIC] = "HighAtomic",
-	[MIGRATE_CMA] = "CMA",
-	[MIGRATE_ISOLATE] = "Isolate",
-};
-
-/* show_migration_types()'s letters */
-const char migratetype_letters[MIGRATE_TYPES] = {
-	[MIGRATE_UNMOVABLE] = 'U',
-	[MIGRATE_MOVABLE] = 'M',
-	[MIGRATE_RECLAIMABLE] = 'E',
-	[MIGRATE_HIGHATOMIC] = 'H',
-	[MIGRATE_CMA] = 'C',
-	[MIGRATE_ISOLATE] = 'I',
-};
-
 static bool zone_lock_try(struct zone *zone)
 {
 	return pthread_mutex_trylock(&zone->lock) == 0;

@@ -289,7 +289,7 @@ static inline void pfn_list_del(struct pglist_data *pgdat, uint32_t *head,
 	page->next = page->prev = PFN_NIL;
 }
 
-extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … (buddyinfo.c) */
+extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … (mmzone.c) */
 extern const char migratetype_letters[MIGRATE_TYPES];      /* 'U','M','E','H','C','I' */
 extern const char *const zone_type_names[NR_ZONE_TYPES];   /* "DMA", … "Device" (node.c) */
 
