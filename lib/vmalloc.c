@@ -189,8 +189,8 @@ static bool charge_frames(struct kheap *h, struct kheap_thread *t,
 		if (flags & PG_lru)
 			account_lru(h, pfn, 1);
 		a->nr_pages++;
+		__atomic_fetch_add(&h->vm_nr_pages, 1, __ATOMIC_RELAXED);
 	}
-	__atomic_fetch_add(&h->vm_nr_pages, n - first, __ATOMIC_RELAXED);
 	return true;
 }
 
