@@ -298,6 +298,10 @@ static void stack_file_append(struct stack_set *s, uint64_t h,
 	prim_write_all(s->fd, line, len);
 }
 
+/* This thread is inside stack_record(): a signal handler's request on the
+ * same thread must not wait for the lock it holds. */
+static __thread bool tls_recording __attribute__((tls_model("initial-exec")));
+
 /* True when h is a stack this rule has not failed before, in this run or
  * (with a file) in any run sharing the file; it is then recorded. */
 static bool stack_record(struct fault_rule *r, uint64_t h,
@@ -305,7 +309,10 @@ static bool stack_record(struct fault_rule *r, uint64_t h,
 {
 	bool fresh = false;
 
+	if (tls_recording)
+		return false;
 	pthread_mutex_lock(&r->stack_lock);
+	tls_recording = true;
 	struct stack_set *s = stack_set_get(r);
 	if (!s || set_has(s, h))
 		goto out;
@@ -322,8 +329,35 @@ static bool stack_record(struct fault_rule *r, uint64_t h,
 	}
 	fresh = set_add(s, h);
 out:
+	tls_recording = false;
 	pthread_mutex_unlock(&r->stack_lock);
 	return fresh;
+}
+
+void fault_fork_prepare(struct fault_ctx *ctx)
+{
+	prng_fork_prepare();
+	for (unsigned i = 0; i < ctx->nr_rules; i++)
+		if (ctx->rule[i].stack_unique)
+			pthread_mutex_lock(&ctx->rule[i].stack_lock);
+	stack_fork_prepare();
+}
+
+void fault_fork_parent(struct fault_ctx *ctx)
+{
+	stack_fork_parent();
+	for (unsigned i = ctx->nr_rules; i-- > 0;)
+		if (ctx->rule[i].stack_unique)
+			pthread_mutex_unlock(&ctx->rule[i].stack_lock);
+}
+
+void fault_fork_child(struct fault_ctx *ctx)
+{
+	stack_fork_child();
+	for (unsigned i = ctx->nr_rules; i-- > 0;)
+		if (ctx->rule[i].stack_unique)
+			pthread_mutex_unlock(&ctx->rule[i].stack_lock);
+	prng_fork_child();
 }
 
 /* ---- the predicate ------------------------------------------------------ */

@@ -177,6 +177,13 @@ static inline bool fault_active(const struct fault_ctx *ctx)
  * errno is preserved. */
 bool should_fail_alloc(struct fault_ctx *ctx, const struct fault_request *req);
 
+/* fork(): call prepare in the parent before fork(), then parent or child
+ * after it.  Takes every stack=unique lock (rule order) and the
+ * symbolizer's, and gives the child its own random streams (prng.h). */
+void fault_fork_prepare(struct fault_ctx *ctx);
+void fault_fork_parent(struct fault_ctx *ctx);
+void fault_fork_child(struct fault_ctx *ctx);
+
 /* Internal to fault.c and fault_parse.c: bring a parsed rule's state to its
  * initial values. */
 void fault_rule_reset(struct fault_rule *r);

@@ -62,6 +62,7 @@ void prng_seed(uint64_t seed)
 {
 	atomic_store(&g_seed, seed);
 	atomic_store(&g_next_index, 0);
+	atomic_store(&g_nr_forks, 0);
 	atomic_fetch_add_explicit(&g_epoch, 1, memory_order_release);
 }
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Start every thread's stream again from `seed`; thread indices restart
- * at 0 in the order threads next draw. */
+ * at 0 in the order threads next draw, and forks are counted from 0. */
 void prng_seed(uint64_t seed);
 uint64_t prng_get_seed(void);
 

@@ -39,6 +39,12 @@ static inline void stack_trace_init(struct stack_trace *st)
  * capture on the same thread (the unwinder re-entered the allocator). */
 unsigned stack_capture(struct stack_trace *st, uintptr_t from);
 
+/* fork(): the symbolizer's lock, taken before and released after in both
+ * processes (fault_fork_*() call these). */
+void stack_fork_prepare(void);
+void stack_fork_parent(void);
+void stack_fork_child(void);
+
 /* One frame, symbolized.  Strings point into mappings that live until the
  * process ends. */
 struct frame_info {

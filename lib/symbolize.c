@@ -68,6 +68,40 @@ struct sym_cache_slot {
 
 static struct sym_cache_slot g_cache[SYM_CACHE_SLOTS];
 
+/* This thread holds g_lock: a signal handler that symbolizes on the same
+ * thread must not wait for it. */
+static __thread bool tls_locked __attribute__((tls_model("initial-exec")));
+
+static bool table_lock(void)
+{
+	if (tls_locked)
+		return false;
+	pthread_mutex_lock(&g_lock);
+	tls_locked = true;
+	return true;
+}
+
+static void table_unlock(void)
+{
+	tls_locked = false;
+	pthread_mutex_unlock(&g_lock);
+}
+
+void stack_fork_prepare(void)
+{
+	pthread_mutex_lock(&g_lock);
+}
+
+void stack_fork_parent(void)
+{
+	pthread_mutex_unlock(&g_lock);
+}
+
+void stack_fork_child(void)
+{
+	pthread_mutex_unlock(&g_lock);
+}
+
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -166,9 +200,10 @@ static int object_lookup(uintptr_t ip)
 		return i;
 
 	struct refresh_arg arg = { true, false };
-	pthread_mutex_lock(&g_lock);
+	if (!table_lock())
+		return -1;
 	dl_iterate_phdr(refresh_one, &arg);
-	pthread_mutex_unlock(&g_lock);
+	table_unlock();
 	return arg.changed ? object_find(ip) : -1;
 }
 
@@ -345,13 +380,14 @@ static bool object_symbols(struct elf_object *o)
 	int r = atomic_load_explicit(&o->ready, memory_order_acquire);
 	if (r)
 		return r > 0;
-	pthread_mutex_lock(&g_lock);
+	if (!table_lock())
+		return false;
 	r = atomic_load_explicit(&o->ready, memory_order_relaxed);
 	if (!r) {
 		r = load_symbols(o);
 		atomic_store_explicit(&o->ready, r, memory_order_release);
 	}
-	pthread_mutex_unlock(&g_lock);
+	table_unlock();
 	return r > 0;
 }
 

@@ -716,6 +716,83 @@ static void test_threads(void **state)
 	assert_int_equal(run_threads(), 1);
 }
 
+/* ---- randomness ----------------------------------------------------------- */
+
+static void *first_draws(void *p)
+{
+	uint64_t *out = p;
+	out[0] = prng_thread_index();
+	for (int i = 1; i < 4; i++)
+		out[i] = prng_next();
+	return NULL;
+}
+
+static void test_prng(void **state)
+{
+	uint64_t main1[4], main2[4], thr1[4], thr2[4];
+	pthread_t t;
+	(void)state;
+
+	/* the same seed gives every thread the same stream again; threads
+	 * are numbered in the order they first draw */
+	for (int round = 0; round < 2; round++) {
+		uint64_t *m = round ? main2 : main1, *th = round ? thr2 : thr1;
+		prng_seed(1234);
+		first_draws(m);
+		assert_int_equal(pthread_create(&t, NULL, first_draws, th), 0);
+		pthread_join(t, NULL);
+	}
+	assert_memory_equal(main1, main2, sizeof(main1));
+	assert_memory_equal(thr1, thr2, sizeof(thr1));
+	assert_int_equal(main1[0], 0);
+	assert_int_equal(thr1[0], 1);
+	assert_true(main1[1] != thr1[1]);
+	assert_true(prng_get_seed() == 1234);
+	for (int i = 0; i < 1000; i++)
+		assert_true(prng_below(7) < 7);
+}
+
+/* One 64-request pattern under probability=50, from a forked child. */
+static void fork_pattern(char *parent, char *child)
+{
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	fault_fork_prepare(&ctx);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char p[65];
+		fault_fork_child(&ctx);
+		pattern(0, 64, p);
+		_exit(write(fd[1], p, 64) == 64 ? 0 : 1);
+	}
+	fault_fork_parent(&ctx);
+	pattern(0, 64, parent);
+	assert_int_equal(read(fd[0], child, 64), 64);
+	child[64] = '\0';
+	int status;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void test_fork_streams(void **state)
+{
+	char p1[65], c1[65], p2[65], c2[65];
+	(void)state;
+
+	rules("probability=50;stack=unique,caller=nothing_here");
+	prng_seed(99);
+	fork_pattern(p1, c1);
+	prng_seed(99);
+	fork_pattern(p2, c2);
+	/* the child does not replay its parent, and both repeat per seed */
+	assert_string_not_equal(p1, c1);
+	assert_string_equal(p1, p2);
+	assert_string_equal(c1, c2);
+}
+
 /* ---- parsing ------------------------------------------------------------ */
 
 static void check_format(const char *in, const char *want)
@@ -943,6 +1020,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_rule_order, teardown),
 		cmocka_unit_test_teardown(test_errno_kept, teardown),
 		cmocka_unit_test_teardown(test_threads, teardown),
+		cmocka_unit_test_teardown(test_prng, teardown),
+		cmocka_unit_test_teardown(test_fork_streams, teardown),
 		cmocka_unit_test_teardown(test_format, teardown),
 		cmocka_unit_test_teardown(test_parse_errors, teardown),
 		cmocka_unit_test_teardown(test_parse_gfp_error_names_token, teardown),
