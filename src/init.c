@@ -26,6 +26,8 @@
 #include "prim.h"
 #include "vmalloc.h"
 
+extern char **environ;
+
 struct shim shim = { .state = SHIM_OFF };
 
 /* A configuration the shim cannot run with stops the program before main:
@@ -65,20 +67,43 @@ static void read_comm(void)
 	shim.comm[n] = '\0';
 }
 
+/* unsetenv() without allocating: close the gap in environ. */
+static void environ_drop(const char *name)
+{
+	size_t n = strlen(name);
+	char **w = environ;
+	if (!w)
+		return;
+	for (char **r = environ; *r; r++)
+		if (!(strncmp(*r, name, n) == 0 && (*r)[n] == '='))
+			*w++ = *r;
+	*w = NULL;
+}
+
 static void build(void)
 {
 	struct gfp_error err;
-	struct shim_options opt;
+	struct gfp_options *opt = &shim.opt;
 
 	memset(&err, 0, sizeof(err));
-	if (shim_options_load(&opt, &err) < 0)
+	if (options_load(opt, prim_getenv, (const char *const *)environ,
+			 &err) < 0)
 		boot_fail(err.msg);
-	shim.desc = opt.machine;
-	shim.malloc_gfp = opt.malloc_gfp;
-	shim.malloc_strict = opt.malloc_strict;
-	shim.fault = opt.fault;
+	shim.desc = opt->machine;
+	shim.malloc_gfp = opt->malloc_gfp;
+	shim.malloc_strict = opt->strict_kmalloc;
+	fault_ctx_init(&shim.fault, shim.desc.kernel);
+	if (opt->fail[0] &&
+	    fault_parse(&shim.fault, opt->fail, err.msg, sizeof(err.msg)) < 0)
+		boot_fail(err.msg);
+	/* injection stays in this process unless children are to inherit it */
+	if (opt->fail[0] && !opt->inherit)
+		environ_drop("GFPSHIM_FAIL");
 	shim.host_page = prim_page_size();
-	read_comm();
+	if (opt->comm[0])
+		memcpy(shim.comm, opt->comm, sizeof(shim.comm));
+	else
+		read_comm();
 
 	/* the largest buddy block must be aligned to its size in memory too */
 	unsigned orders = machine_nr_page_orders(&shim.desc);
@@ -99,8 +124,10 @@ static void build(void)
 		boot_fail(err.msg);
 	if (kheap_init(&shim.heap, &shim.node, &err) < 0)
 		boot_fail(err.msg);
-	/* freed frames go back to the OS: resident memory falls */
-	shim.heap.discard_freed = true;
+	/* freed frames go back to the OS by purges (purge.c), not one by one */
+	shim.heap.discard_freed = false;
+	if (shim_purge_init() < 0)
+		boot_fail("cannot map the purge bitmap of the arena");
 	if (fault_active(&shim.fault)) {
 		shim.heap.should_fail = shim_should_fail;
 		shim.heap.fault_arg = &shim.fault;

@@ -43,7 +43,10 @@ static void *alloc_gfp(struct kheap_thread *kt, size_t n, gfp_t gfp)
 		return big_alloc(kt, n, gfp);
 	}
 	void *p = kheap_kmalloc(&shim.heap, kt, n ? n : 1, gfp);
-	return likely(p != NULL) ? p : shim_failed(kt);
+	if (unlikely(!p))
+		return shim_failed(kt);
+	shim_mark(p, n);
+	return p;
 }
 
 static noinline void *malloc_first(size_t n)
@@ -61,8 +64,10 @@ SHIM_EXPORT void *malloc(size_t n)
 	if (likely(kt != NULL)) {
 		shim_self.requests++;
 		void *p = kheap_kmalloc(&shim.heap, kt, n, shim.malloc_gfp);
-		if (likely(!ZERO_OR_NULL_PTR(p)))
+		if (likely(!ZERO_OR_NULL_PTR(p))) {
+			shim_mark(p, n);
 			return p;
+		}
 		return alloc_gfp(kt, n, shim.malloc_gfp);
 	}
 	return malloc_first(n);
@@ -74,8 +79,10 @@ static noinline void free_slow(void *p)
 	if (!p || atomic_load(&shim.state) != SHIM_READY)
 		return;
 	struct kheap_thread *kt = shim_thread();
-	if (kt)
+	if (kt) {
 		kheap_kfree(&shim.heap, kt, p);
+		shim_note_free(p);
+	}
 }
 
 /* A pointer the heap does not know (from ld.so's start-up allocator, or
@@ -85,6 +92,7 @@ SHIM_EXPORT void free(void *p)
 	struct kheap_thread *kt = shim_self.kt;
 	if (likely(kt != NULL)) {
 		kheap_kfree(&shim.heap, kt, p);
+		shim_note_free(p);
 		return;
 	}
 	free_slow(p);
@@ -120,7 +128,10 @@ static void *aligned_gfp(size_t align, size_t n, gfp_t gfp)
 		return big_alloc(kt, n, gfp);
 	}
 	void *p = kheap_kmalloc_aligned(&shim.heap, kt, n ? n : 1, align, gfp);
-	return p ? p : shim_failed(kt);
+	if (!p)
+		return shim_failed(kt);
+	shim_mark(p, n);
+	return p;
 }
 
 SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t n)
@@ -242,7 +253,10 @@ SHIM_EXPORT void *realloc(void *p, size_t n)
 	if (n > h->kmalloc_max_size || owner == KHEAP_OWNER_VMALLOC)
 		return realloc_move(kt, p, old, n, gfp);
 	void *q = kheap_krealloc(h, kt, p, n, gfp);
-	return q ? q : shim_failed(kt);
+	if (!q)
+		return shim_failed(kt);
+	shim_mark(q, n);
+	return q;
 }
 
 SHIM_EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
@@ -268,7 +282,7 @@ SHIM_EXPORT int mallopt(int param, int value)
 }
 
 /* Return this thread's cached objects and every CPU's per-cpu pages to the
- * buddy; 1 when that freed pages. */
+ * buddy and purge now; 1 when that freed pages or gave memory back. */
 SHIM_EXPORT int malloc_trim(size_t pad)
 {
 	struct kheap_thread *kt = shim_thread();
@@ -283,7 +297,7 @@ SHIM_EXPORT int malloc_trim(size_t pad)
 		drain_pages(pgdat, c);
 	for (unsigned z = 0; z < pgdat->nr_zones; z++)
 		after += (unsigned long)pgdat->node_zones[z].vm_stat[NR_FREE_PAGES];
-	return after > before;
+	return (shim_purge() > 0) | (after > before);
 }
 
 /* glibc's fields, from the node: arena = frames in use in the arena,

@@ -27,6 +27,7 @@
 #include "fault.h"
 #include "machine.h"
 #include "mmzone.h"
+#include "options.h"
 #include "slab.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
@@ -43,6 +44,7 @@ struct shim {
 	_Atomic int state;              /* enum shim_state */
 	_Atomic(pthread_t) booter;      /* the thread in SHIM_BOOTING */
 
+	struct gfp_options opt;         /* GFPSHIM_*, as read at boot */
 	struct machine_desc desc;
 	struct pglist_data node;
 	struct kheap heap;
@@ -53,11 +55,18 @@ struct shim {
 	size_t host_page;               /* the OS page size */
 	size_t arena_len;               /* bytes reserved for the arena */
 
+	/* purge.c: one bit per purge unit of the arena, set when a block
+	 * inside it is handed out, cleared when the unit is discarded */
+	_Atomic uint64_t *dirty;
+	unsigned unit_order, unit_shift;
+	bool purge_enabled;
+
 	pthread_key_t thread_key;       /* its destructor detaches a thread */
 
 	/* Order of locks, taken in this order by shim_fork_prepare():
-	 * threads_lock, map_lock, the heap's locks (kheap_lock_all), then
-	 * each zone's per-cpu locks and zone->lock, zone by zone. */
+	 * threads_lock, map_lock, the purge lock, the heap's locks
+	 * (kheap_lock_all), then each zone's per-cpu locks and zone->lock,
+	 * zone by zone. */
 	pthread_mutex_t threads_lock;   /* threads list, exited counters */
 	pthread_mutex_t map_lock;       /* an anonymous mapping's syscall and
 	                                   its charge happen as one */
@@ -75,6 +84,7 @@ struct shim_thread {
 	unsigned char state;            /* enum shim_thread_state */
 	unsigned long long requests;    /* malloc family + anonymous mmap */
 	unsigned long long failures;
+	unsigned frees;                 /* weight of frees since a purge check */
 	struct fault_verdict verdict;   /* why the last injected failure fired */
 	struct shim_thread *next, *prev;/* shim.threads */
 };
@@ -115,6 +125,43 @@ void shim_threads_init(void);           /* thread key, atfork handlers */
 void shim_fork_prepare(void);
 void shim_fork_parent(void);
 void shim_fork_child(void);
+
+/* purge.c: freed memory back to the OS, with hysteresis. */
+int shim_purge_init(void);
+void shim_purge_check(void);            /* purge if free memory grew enough */
+unsigned long shim_purge(void);         /* now; returns units discarded */
+void shim_purge_fork_prepare(void);
+void shim_purge_fork_parent(void);
+void shim_purge_fork_child(void);
+
+/* A block [p, p + n) was handed out: its purge units are dirty.  Blocks
+ * outside the arena (vm areas) are mapped apart and need no purge. */
+static inline void shim_mark(const void *p, size_t n)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)shim.node.arena;
+	if (unlikely(off >= shim.arena_len))
+		return;
+	unsigned long u = off >> shim.unit_shift;
+	unsigned long last = (off + (n ? n - 1 : 0)) >> shim.unit_shift;
+	do {
+		uint64_t bit = (uint64_t)1 << (u & 63);
+		if (unlikely(!(atomic_load_explicit(&shim.dirty[u >> 6],
+						    memory_order_relaxed) & bit)))
+			atomic_fetch_or_explicit(&shim.dirty[u >> 6], bit,
+						 memory_order_relaxed);
+	} while (++u <= last);
+}
+
+/* A free: every so often, see whether a purge is due.  Page-aligned
+ * pointers are most likely whole pages and weigh more. */
+static inline void shim_note_free(const void *p)
+{
+	shim_self.frees += ((uintptr_t)p & 4095) ? 1 : 64;
+	if (unlikely(shim_self.frees >= 256)) {
+		shim_self.frees = 0;
+		shim_purge_check();
+	}
+}
 
 /* failure.c: the heap's fault hook (heap.should_fail, arg &shim.fault). */
 bool shim_should_fail(void *arg, const struct kheap_request *req);

@@ -121,6 +121,7 @@ void shim_fork_prepare(void)
 	shim_enter();
 	pthread_mutex_lock(&shim.threads_lock);
 	pthread_mutex_lock(&shim.map_lock);
+	shim_purge_fork_prepare();
 	kheap_lock_all(&shim.heap);
 	zones_lock();
 }
@@ -131,6 +132,7 @@ void shim_fork_parent(void)
 		return;
 	zones_unlock();
 	kheap_unlock_all(&shim.heap);
+	shim_purge_fork_parent();
 	pthread_mutex_unlock(&shim.map_lock);
 	pthread_mutex_unlock(&shim.threads_lock);
 	shim_leave();
@@ -146,6 +148,7 @@ void shim_fork_child(void)
 
 	zones_reinit();
 	kheap_fork_child(&shim.heap, self->kt);
+	shim_purge_fork_child();
 	pthread_mutex_init(&shim.threads_lock, NULL);
 	pthread_mutex_init(&shim.map_lock, NULL);
 	for (struct shim_thread *st = shim.threads; st; st = st->next)
