@@ -13,74 +13,9 @@
 
 #include "kver.h"
 
-typedef uint32_t gfp_t;
-
-/* canonical bits (= 6.1's ___GFP_* values, then legacy bits) */
-#define __GFP_DMA                 0x01u
-#define __GFP_HIGHMEM             0x02u
-#define __GFP_DMA32               0x04u
-#define __GFP_MOVABLE             0x08u
-#define __GFP_RECLAIMABLE         0x10u
-#define __GFP_HIGH                0x20u
-#define __GFP_IO                  0x40u
-#define __GFP_FS                  0x80u
-#define __GFP_ZERO                0x100u
-#define __GFP_ATOMIC              0x200u      /* gone in 6.3 */
-#define __GFP_DIRECT_RECLAIM      0x400u
-#define __GFP_KSWAPD_RECLAIM      0x800u
-#define __GFP_WRITE               0x1000u
-#define __GFP_NOWARN              0x2000u
-#define __GFP_RETRY_MAYFAIL       0x4000u     /* __GFP_REPEAT before 4.13 */
-#define __GFP_NOFAIL              0x8000u
-#define __GFP_NORETRY             0x10000u
-#define __GFP_MEMALLOC            0x20000u
-#define __GFP_COMP                0x40000u
-#define __GFP_NOMEMALLOC          0x80000u
-#define __GFP_HARDWALL            0x100000u
-#define __GFP_THISNODE            0x200000u
-#define __GFP_ACCOUNT             0x400000u
-#define __GFP_ZEROTAGS            0x800000u   /* 5.14+ */
-#define __GFP_SKIP_ZERO           0x1000000u  /* KASAN_HW_TAGS only */
-#define __GFP_SKIP_KASAN_UNPOISON 0x2000000u  /* KASAN_HW_TAGS only */
-#define __GFP_SKIP_KASAN_POISON   0x4000000u  /* KASAN_HW_TAGS only */
-#define __GFP_NOLOCKDEP           0x8000000u  /* LOCKDEP only */
-#define __GFP_COLD                0x10000000u /* ≤4.14 */
-#define __GFP_NOTRACK             0x20000000u /* ≤4.14 */
-#define __GFP_OTHER_NODE          0x40000000u /* ≤4.9 */
-#define __GFP_NOACCOUNT           0x80000000u /* 4.1–4.4: opt out of kmemcg */
-
-/* Kernels before 4.4 had no __GFP_ATOMIC, __GFP_DIRECT_RECLAIM or
- * __GFP_KSWAPD_RECLAIM bits; they had __GFP_WAIT ("may sleep") and
- * __GFP_NO_KSWAPD.  Their masks translate to what 4.4 made of them (Mel
- * Gorman's split of __GFP_WAIT), so one set of rules serves every kernel:
- *   __GFP_WAIT                          -> __GFP_DIRECT_RECLAIM
- *   no __GFP_NO_KSWAPD                  -> __GFP_KSWAPD_RECLAIM
- *   neither __GFP_WAIT nor NO_KSWAPD    -> __GFP_ATOMIC (3.10's "atomic" in
- *                                          gfp_to_alloc_flags: ALLOC_HARDER)
- * and back (__GFP_ATOMIC has no bit of its own there).  3.8–3.14's
- * __GFP_KMEMCG is __GFP_ACCOUNT.  A 3.10 mask survives the round trip
- * kernel -> canonical -> kernel unchanged. */
-
-#define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
-
-/* composites, as the 5.4–6.2 kernels define them (GFP_ATOMIC carries
- * __GFP_ATOMIC; printing for 6.3+ drops it, see gfp_to_kernel()) */
-#define GFP_ATOMIC         (__GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM)
-#define GFP_KERNEL         (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
-#define GFP_KERNEL_ACCOUNT (GFP_KERNEL | __GFP_ACCOUNT)
-#define GFP_NOWAIT         (__GFP_KSWAPD_RECLAIM)
-#define GFP_NOIO           (__GFP_RECLAIM)
-#define GFP_NOFS           (__GFP_RECLAIM | __GFP_IO)
-#define GFP_USER           (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
-#define GFP_DMA            __GFP_DMA
-#define GFP_DMA32          __GFP_DMA32
-#define GFP_HIGHUSER       (GFP_USER | __GFP_HIGHMEM)
-#define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
-#define GFP_TRANSHUGE_LIGHT \
-	((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN) & \
-	 ~__GFP_RECLAIM)
-#define GFP_TRANSHUGE      (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM)
-#define GFP_TEMPORARY      (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_RECLAIMABLE)
+/* gfp_t, the canonical bits (= 6.1's ___GFP_* values, then legacy bits)
+ * and the composites: shared with ports, see <gfpshim/gfp_types.h>. */
+#include <gfpshim/gfp_types.h>
 
 /* Canonical → the numbers kernel `kv` uses, and back.  Bits that `kv` does
  * not have are dropped by gfp_to_kernel(); bits of a kernel mask that have
