@@ -10,6 +10,7 @@
 #include "stack.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
@@ -21,17 +22,25 @@
 static __thread int tls_in_capture TLS_IE;
 
 /* The object holding this code, or NULL when it is the program itself
- * (the simulator linked statically into a test or a driver port). */
+ * (the simulator linked statically into a test or a driver port).  Found
+ * once: objects stay where they were loaded. */
 static const char *shim_object(void)
 {
+	static _Atomic(const char *) self;
+	static atomic_int known;
 	const char *obj;
 	uintptr_t off;
 	bool main_program;
 
+	if (atomic_load_explicit(&known, memory_order_acquire))
+		return atomic_load_explicit(&self, memory_order_relaxed);
 	if (!stack_object_of((uintptr_t)&stack_capture, &obj, &off,
-			     &main_program) || main_program)
+			     &main_program))
 		return NULL;
-	return obj;
+	atomic_store_explicit(&self, main_program ? NULL : obj,
+			      memory_order_relaxed);
+	atomic_store_explicit(&known, 1, memory_order_release);
+	return main_program ? NULL : obj;
 }
 
 unsigned stack_capture(struct stack_trace *st, uintptr_t from)

@@ -55,6 +55,7 @@ struct elf_object {
 static struct elf_object g_obj[MAX_OBJECTS];
 static atomic_uint g_nr_obj;
 static unsigned long long g_adds;       /* dlpi_adds at the last refresh */
+static atomic_bool g_overlap;           /* a new object reuses an old range */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct sym_cache_slot {
@@ -159,6 +160,9 @@ static int refresh_one(struct dl_phdr_info *info, size_t size, void *data)
 	unsigned n = atomic_load_explicit(&g_nr_obj, memory_order_relaxed);
 	if (n == MAX_OBJECTS)
 		return 1;
+	for (unsigned i = 0; i < n; i++)
+		if (g_obj[i].lo < hi && lo < g_obj[i].hi)
+			atomic_store(&g_overlap, true);
 	struct elf_object *o = &g_obj[n];
 	o->bias = info->dlpi_addr;
 	o->lo = lo;
@@ -182,14 +186,25 @@ static int refresh_one(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* The object of the last hit on this thread: consecutive frames are
+ * mostly in one object. */
+static __thread int tls_hint __attribute__((tls_model("initial-exec")));
+
 /* The newest object containing ip (an unloaded object's range may have
  * been reused), or -1. */
 static int object_find(uintptr_t ip)
 {
 	unsigned n = atomic_load_explicit(&g_nr_obj, memory_order_acquire);
+	int h = tls_hint;
+
+	if ((unsigned)h < n && g_obj[h].lo <= ip && ip < g_obj[h].hi &&
+	    !atomic_load_explicit(&g_overlap, memory_order_relaxed))
+		return h;
 	for (unsigned i = n; i-- > 0;)
-		if (g_obj[i].lo <= ip && ip < g_obj[i].hi)
+		if (g_obj[i].lo <= ip && ip < g_obj[i].hi) {
+			tls_hint = (int)i;
 			return (int)i;
+		}
 	return -1;
 }
 
