@@ -431,13 +431,27 @@ known:
 
 /* --- the reader -------------------------------------------------------------- */
 
+/* Append text at offset `at` of err->msg, cut to fit. */
+static void msg_append(struct gfp_error *err, int at, const char *text)
+{
+	if (at < 0 || (size_t)at >= sizeof(err->msg) - 1)
+		return;
+	size_t room = sizeof(err->msg) - 1 - (size_t)at;
+	size_t len = strlen(text);
+	if (len > room)
+		len = room;
+	memcpy(err->msg + at, text, len);
+	err->msg[at + len] = '\0';
+}
+
 static int bad(struct gfp_error *err, const char *name, const char *value,
 	       const char *why)
 {
 	/* a long value is cut, so that what was expected still shows */
 	int n = strlen(value) > 64 ? 60 : (int)strlen(value);
-	snprintf(err->msg, sizeof(err->msg), "%s=%.*s%s: %s", name, n, value,
-		 value[n] ? "..." : "", why);
+	int head = snprintf(err->msg, sizeof(err->msg), "%s=%.*s%s: ", name, n,
+			    value, value[n] ? "..." : "");
+	msg_append(err, head, why);
 	return -1;
 }
 
@@ -471,9 +485,11 @@ int options_load(struct gfp_options *out, const char *(*get)(const char *name),
 					n += (size_t)snprintf(err->msg + n, sizeof(err->msg) - n,
 							      "%s%s=%s", n ? " " : "",
 							      options_table[j].name, value[j]);
-			if (n < sizeof(err->msg))
-				snprintf(err->msg + n, sizeof(err->msg) - n, "%s%s",
-					 n ? ": " : "", e.msg);
+			if (n && n + 2 < sizeof(err->msg)) {
+				memcpy(err->msg + n, ": ", 3);
+				n += 2;
+			}
+			msg_append(err, (int)n, e.msg);
 			return -1;
 		}
 	}
