@@ -152,6 +152,15 @@ long prim_read(int fd, void *buf, size_t len)
 	return n;
 }
 
+long prim_write(int fd, const void *buf, size_t len)
+{
+	long n;
+	do
+		n = syscall(SYS_write, fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 long prim_pread(int fd, void *buf, size_t len, off_t off)
 {
 	long n;

@@ -38,6 +38,8 @@ const char *prim_getenv(const char *name);
 int prim_open(const char *path, int flags, int mode);
 int prim_close(int fd);
 long prim_read(int fd, void *buf, size_t len);
+/* One write(2), retried on EINTR: bytes written, or -1 with errno. */
+long prim_write(int fd, const void *buf, size_t len);
 long prim_pread(int fd, void *buf, size_t len, off_t off);
 int prim_file_size(int fd, size_t *size);
 int prim_flock(int fd, int op);
