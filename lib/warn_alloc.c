@@ -380,8 +380,8 @@ bool report_ratelimit(struct report_ratelimit *rs, uint64_t now_ns,
 	}
 	if (now_ns - rs->begin_ns > rs->interval_ns) {
 		if (rs->missed) {
-			sb_printf(sb, "%s: %u callbacks suppressed\n", "warn_alloc",
-				  rs->missed);
+			sb_printf(sb, "%s: %u callbacks suppressed\n",
+				  rs->name ? rs->name : "warn_alloc", rs->missed);
 			rs->missed = 0;
 		}
 		rs->begin_ns = now_ns;

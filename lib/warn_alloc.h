@@ -127,6 +127,10 @@ struct report_ratelimit {
 	bool begun;
 	unsigned printed;
 	unsigned missed;
+	const char *name;       /* __func__ of the __ratelimit() caller, for
+	                           "%s: N callbacks suppressed"; NULL:
+	                           "warn_alloc" (slab_out_of_memory and
+	                           oom_kill_process have their own states) */
 };
 void report_ratelimit_init(struct report_ratelimit *rs, kver_t kv);
 /* True when a report may be printed at `now_ns`.  When a new window
