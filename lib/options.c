@@ -230,9 +230,19 @@ static int apply_rules(struct gfp_options *o, const struct option_desc *opt,
 static int apply_log(struct gfp_options *o, const struct option_desc *opt,
 		     const char *value, char *err, size_t errlen)
 {
-	if (strncmp(value, "fd:", 3) == 0) {
+	const char *dest = value;
+	/* "json:DEST": the same destinations, one JSON object per line */
+	if (strncmp(dest, "json:", 5) == 0) {
+		dest += 5;
+		if (!*dest) {
+			snprintf(err, errlen, "expected json:stderr, json:stdout, "
+				 "json:fd:N or json:FILE");
+			return -1;
+		}
+	}
+	if (strncmp(dest, "fd:", 3) == 0) {
 		unsigned long long fd;
-		if (parse_u64(value + 3, &fd) || fd > 1023) {
+		if (parse_u64(dest + 3, &fd) || fd > 1023) {
 			snprintf(err, errlen, "expected fd:N with N from 0 to 1023");
 			return -1;
 		}
@@ -303,8 +313,8 @@ const struct option_desc options_table[NR_OPTIONS] = {
 	[OPT_OOM] = { OPT_OOM, "GFPSHIM_OOM", "oom", OPTT_ENUM, "null|kill|abort", "null",
 		"after an OOM-killer report: return NULL, kill the program (SIGKILL), or abort",
 		oom_choices, 0, 0, apply_enum },
-	[OPT_LOG] = { OPT_LOG, "GFPSHIM_LOG", "log", OPTT_PATH, "stderr|stdout|fd:N|FILE",
-		"stderr", "where reports go; a file is appended to",
+	[OPT_LOG] = { OPT_LOG, "GFPSHIM_LOG", "log", OPTT_PATH, "[json:]stderr|stdout|fd:N|FILE",
+		"stderr", "where reports go; a file is appended to, %p in its name is the pid; json: one JSON object per line",
 		NULL, 0, 0, apply_log },
 	[OPT_RATELIMIT] = { OPT_RATELIMIT, "GFPSHIM_RATELIMIT", "ratelimit", OPTT_ENUM,
 		"kernel|off", "kernel",
