@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "initial_state.h"
 #include "machine.h"
 #include "prim.h"
 #include "report.h"
@@ -901,6 +902,9 @@ int machine_set(struct machine_desc *d, const char *key, const char *value,
 		const char *where, struct gfp_error *err)
 {
 	struct setting s = { where, key, value, err };
+	/* the heap's initial state has its own keys (lib/initial_state.c) */
+	if (strncmp(key, INITIAL_KEY_PREFIX, strlen(INITIAL_KEY_PREFIX)) == 0)
+		return initial_state_set(d, key, value, where, err);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(key, keys[i].name) == 0) {
 			struct machine_desc save = *d;
@@ -1220,4 +1224,5 @@ void machine_describe(const struct machine_desc *d, struct sbuf *sb)
 	sb_printf(sb, "watermark_scale_factor = %u\n", d->watermark_scale_factor);
 	sb_printf(sb, "watermark_boost_factor = %u\n", d->watermark_boost_factor);
 	sb_printf(sb, "thp = %s\n", d->thp ? "yes" : "no");
+	sb_puts(sb, d->initial);
 }

@@ -20,6 +20,7 @@
 #include "mmzone.h"
 
 #define MAX_CMA_AREAS 8
+#define MACHINE_INITIAL_MAX 4096
 
 struct gfp_error {
 	char msg[512];
@@ -60,6 +61,11 @@ struct machine_desc {
 	unsigned watermark_scale_factor;
 	unsigned watermark_boost_factor;
 	bool thp;                       /* khugepaged raises min_free_kbytes */
+
+	/* The heap's state after boot: the profile's `initial.*` settings as
+	 * "key = value" lines, applied after node_init() by
+	 * initial_state_apply() (lib/initial_state.h). */
+	char initial[MACHINE_INITIAL_MAX];
 };
 
 /* Built-in profiles: "default" (x86_64), and the devices of the examples.

@@ -21,6 +21,7 @@
 
 #include <gfpshim/gfpshim.h>
 
+#include "initial_state.h"
 #include "options.h"
 #include "page_alloc.h"
 #include "prim.h"
@@ -121,6 +122,10 @@ static void build(void)
 		boot_fail(msg);
 	}
 	if (node_init(&shim.node, &shim.desc, arena, &err) < 0)
+		boot_fail(err.msg);
+	/* the profile's initial heap state, before anything is allocated */
+	if (initial_state_apply(&shim.node, &shim.desc,
+				opt->seed_set ? opt->seed : 0, &err) < 0)
 		boot_fail(err.msg);
 	if (kheap_init(&shim.heap, &shim.node, &err) < 0)
 		boot_fail(err.msg);

@@ -26,6 +26,7 @@
 
 #include <gfpshim/kernel.h>
 
+#include "initial_state.h"
 #include "page_alloc.h"
 #include "prim.h"
 #include "report.h"
@@ -500,65 +501,15 @@ static bool cma_taken(struct pglist_data *pgdat, unsigned long pfn)
 	return pfn_to_page(pgdat, pfn)->private == KAPI_PAGE_CMA;
 }
 
-/* The free buddy block holding pfn (page_is_buddy() at each order). */
-static bool free_block_of(struct pglist_data *pgdat, unsigned long pfn,
-			  unsigned long *head, unsigned *order)
-{
-	for (unsigned o = 0; o < pgdat->nr_page_orders; o++) {
-		unsigned long h = pfn & ~((1UL << o) - 1);
-		if (h < pgdat->node_start_pfn)
-			break;
-		const struct page *p = pfn_to_page(pgdat, h);
-		if ((p->flags & PG_buddy) && p->order >= o) {
-			*head = h;
-			*order = p->order;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Give back the parts of the taken block [h, +2^order) outside [s, e). */
-static void release_outside(struct zone *zone, unsigned long h, unsigned order,
-			    unsigned long s, unsigned long e, int mt)
-{
-	unsigned long end = h + (1UL << order);
-	if (h >= s && end <= e)
-		return;
-	if (end <= s || h >= e) {
-		add_to_free_list(zone, h, order, mt, false);
-		return;
-	}
-	release_outside(zone, h, order - 1, s, e, mt);
-	release_outside(zone, h + (1UL << (order - 1)), order - 1, s, e, mt);
-}
-
 /* alloc_contig_range() over free frames: 0, or -EBUSY with *busy set to
  * the first frame in [s, e) that is not free.  zone->lock held. */
 static int take_range(struct zone *zone, unsigned long s, unsigned long e,
 		      unsigned long *busy)
 {
-	struct pglist_data *pgdat = zone->zone_pgdat;
-	unsigned long pfn, h;
-	unsigned order;
-
-	for (pfn = s; pfn < e; pfn = h + (1UL << order)) {
-		if (!free_block_of(pgdat, pfn, &h, &order)) {
-			*busy = pfn;
-			return -EBUSY;
-		}
-	}
-	for (pfn = s; pfn < e; ) {
-		free_block_of(pgdat, pfn, &h, &order);
-		int mt = pfn_to_page(pgdat, h)->mt;
-		del_page_from_free_list(zone, h);
-		release_outside(zone, h, order, s, e, mt);
-		pfn = h + (1UL << order);
-	}
-	for (pfn = s; pfn < e; pfn++) {
-		prep_new_block(zone, pfn, 0);
-		pfn_to_page(pgdat, pfn)->private = KAPI_PAGE_CMA;
-	}
+	if (zone_take_range(zone, s, e, busy) < 0)
+		return -EBUSY;
+	for (unsigned long pfn = s; pfn < e; pfn++)
+		pfn_to_page(zone->zone_pgdat, pfn)->private = KAPI_PAGE_CMA;
 	return 0;
 }
 
