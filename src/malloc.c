@@ -68,6 +68,10 @@ SHIM_EXPORT void *malloc(size_t n)
 			shim_mark(p, n);
 			return p;
 		}
+		/* kmalloc refused a size it serves: that was the request
+		 * (asking again would consult the fault rules twice) */
+		if (!p && n <= shim.heap.kmalloc_max_size)
+			return shim_failed(kt);
 		return alloc_gfp(kt, n, shim.malloc_gfp);
 	}
 	return malloc_first(n);
