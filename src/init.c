@@ -25,6 +25,7 @@
 #include "options.h"
 #include "page_alloc.h"
 #include "prim.h"
+#include "prng.h"
 #include "vmalloc.h"
 
 extern char **environ;
@@ -97,6 +98,14 @@ static void build(void)
 	if (opt->fail[0] &&
 	    fault_parse(&shim.fault, opt->fail, err.msg, sizeof(err.msg)) < 0)
 		boot_fail(err.msg);
+	/* the rules' random choices: GFPSHIM_SEED, else a new seed each run */
+	uint64_t seed = opt->seed;
+	if (!opt->seed_set &&
+	    syscall(SYS_getrandom, &seed, sizeof(seed), 1 /* GRND_NONBLOCK */) !=
+	    (long)sizeof(seed))
+		seed = (uint64_t)prim_getpid() * 0x9e3779b97f4a7c15ull ^
+		       (uint64_t)(uintptr_t)&seed;
+	prng_seed(seed);
 	/* injection stays in this process unless children are to inherit it */
 	if (opt->fail[0] && !opt->inherit)
 		environ_drop("GFPSHIM_FAIL");
