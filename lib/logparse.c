@@ -325,7 +325,8 @@ static const char *match_syslog(const char *s, const char *e)
 		if (p > s && dig(p[-1]) && *p == ':' && p + 1 < e && dig(p[1]))
 			time = true;
 		if (*p == ' ' && memcmp(p + 1, "kernel:", 7) == 0) {
-			if (!time)
+			/* a date before it, or just the host name */
+			if (!time && memchr(s, ' ', (size_t)(p - s)))
 				return NULL;
 			return p + 8;
 		}
@@ -1240,7 +1241,7 @@ static void parse_global(struct log_report *r, const char *t)
 static void parse_totals(struct log_report *r, const char *t)
 {
 	const char *p = t;
-	unsigned long n;
+	unsigned long n = 0;
 
 	read_ulong(&p, &n);
 	if (!strcmp(p, " pages RAM"))
