@@ -35,5 +35,9 @@ int cmd_finish_output(const char *cmd);
 
 int cmd_decode(int argc, char **argv);
 void cmd_decode_usage(FILE *out);
+int cmd_run(int argc, char **argv);
+void cmd_run_usage(FILE *out);
+int cmd_sweep(int argc, char **argv);
+void cmd_sweep_usage(FILE *out);
 
 #endif

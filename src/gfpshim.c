@@ -11,6 +11,10 @@
 static const struct gfpshim_cmd cmds[] = {
 	{ "decode", "name the bits of a gfp mask, or give the mask of names",
 	  cmd_decode, cmd_decode_usage },
+	{ "run", "run a program under the shim, every option checked first",
+	  cmd_run, cmd_run_usage },
+	{ "sweep", "fail a program's allocations one at a time; find crashes",
+	  cmd_sweep, cmd_sweep_usage },
 };
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
