@@ -247,7 +247,9 @@ static void classify(struct failure_facts *ff, const struct kheap_failure *f,
 		 * WARN_ON_ONCE()s an order ≥ NR_PAGE_ORDERS */
 		ff->kind = f->site == KHEAP_SITE_VMALLOC ? FAILURE_VMALLOC :
 			FAILURE_SILENT;
-		ff->gfp = f->report_gfp;
+		/* the caller's mask: __GFP_HIGHMEM is added only later, in
+		 * __vmalloc_area_node() */
+		ff->gfp = f->gfp;
 		break;
 	case KHEAP_FAIL_OS:
 		/* the address space for a vm area is what the kernel's
@@ -255,7 +257,7 @@ static void classify(struct failure_facts *ff, const struct kheap_failure *f,
 		ff->verdict = "os";
 		ff->kind = f->site == KHEAP_SITE_VMALLOC ? FAILURE_VMALLOC :
 			FAILURE_SILENT;
-		ff->gfp = f->report_gfp;
+		ff->gfp = f->gfp;
 		break;
 	default:
 		ff->verdict = "unknown";
@@ -314,8 +316,11 @@ static void report_injected(struct sbuf *sb, const struct failure_facts *ff,
 
 	if (v->dump) {
 		sb_puts(sb, ff->attr);
-		sb_printf(sb, "gfpshim: GFPSHIM_FAIL rule %u fired on its request %lu: %s\n",
-			  v->rule, v->nr_match, ff->rule);
+		/* not the kernel's: which of the user's rules this was */
+		sb_printf(sb, "gfpshim: GFPSHIM_FAIL rule %u fired", v->rule);
+		if (v->nr_match)
+			sb_printf(sb, " on its matching request %lu", v->nr_match);
+		sb_printf(sb, ": %s\n", ff->rule);
 		if (v->dump_stack)
 			report_dump_stack(sb, rc);
 	}
