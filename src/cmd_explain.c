@@ -108,18 +108,23 @@ static int parse_args(int argc, char **argv, struct explain_opts *o)
 	return CMD_OK;
 }
 
+static void json_text(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		if ((unsigned char)*s >= 0x20)
+			putchar(*s);
+	}
+}
+
 static void print_problems(const struct log *log, bool json)
 {
 	for (unsigned i = 0; i < log->nr_problems; i++) {
 		const struct log_problem *p = &log->problems[i];
 		if (json) {
 			printf("%s{\"line\":%u,\"message\":\"", i ? "," : "", p->lineno);
-			for (const char *c = p->msg; *c; c++) {
-				if (*c == '"' || *c == '\\')
-					putchar('\\');
-				if ((unsigned char)*c >= 0x20)
-					putchar(*c);
-			}
+			json_text(p->msg);
 			printf("\"}");
 		} else {
 			printf("  line %u: %s\n", p->lineno, p->msg);
@@ -170,9 +175,11 @@ int cmd_explain(int argc, char **argv)
 	unsigned first = o.report ? o.report - 1 : 0;
 	unsigned last = o.report ? o.report : log->nr_reports;
 
-	if (o.json)
-		printf("{\"file\":\"%s\",\"lines\":%u,\"reports\":[",
-		       strcmp(o.path, "-") ? o.path : "-", log->nr_lines);
+	if (o.json) {
+		printf("{\"file\":\"");
+		json_text(o.path);
+		printf("\",\"lines\":%u,\"reports\":[", log->nr_lines);
+	}
 	for (unsigned i = first; i < last; i++) {
 		struct sbuf sb = SBUF_INIT(out, OUT_CAP);
 		explain_report(log, i, o.kv, ex, &err);
