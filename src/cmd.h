@@ -40,4 +40,7 @@ void cmd_run_usage(FILE *out);
 int cmd_sweep(int argc, char **argv);
 void cmd_sweep_usage(FILE *out);
 
+int cmd_explain(int argc, char **argv);
+void cmd_explain_usage(FILE *out);
+
 #endif

@@ -15,6 +15,7 @@ static const struct gfpshim_cmd cmds[] = {
 	  cmd_run, cmd_run_usage },
 	{ "sweep", "fail a program's allocations one at a time; find crashes",
 	  cmd_sweep, cmd_sweep_usage },
+	{ "explain", "say why the allocations in a kernel log failed", cmd_explain, cmd_explain_usage },
 };
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
