@@ -43,4 +43,19 @@ void cmd_sweep_usage(FILE *out);
 int cmd_explain(int argc, char **argv);
 void cmd_explain_usage(FILE *out);
 
+int cmd_replay(int argc, char **argv);
+void cmd_replay_usage(FILE *out);
+int cmd_map(int argc, char **argv);
+void cmd_map_usage(FILE *out);
+
+/* Read LOG, pick report N (0: the first with free lists), build its
+ * machine (from `profile` or inferred; `kernel` overrides the log's) and
+ * boot it into pgdat with the report's heap (cmd_replay.c).  Messages
+ * name `cmd`; CMD_OK or CMD_USAGE. */
+struct replay;
+struct pglist_data;
+int cmd_replay_load(const char *cmd, const char *path, unsigned report,
+		    const char *profile, const char *kernel, struct replay *r,
+		    struct pglist_data *pgdat);
+
 #endif

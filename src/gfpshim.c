@@ -16,6 +16,10 @@ static const struct gfpshim_cmd cmds[] = {
 	{ "sweep", "fail a program's allocations one at a time; find crashes",
 	  cmd_sweep, cmd_sweep_usage },
 	{ "explain", "say why the allocations in a kernel log failed", cmd_explain, cmd_explain_usage },
+	{ "replay", "rebuild a log's heap: check a request on it, or run a program",
+	  cmd_replay, cmd_replay_usage },
+	{ "map", "draw the memory, pageblock by pageblock (SVG or text)",
+	  cmd_map, cmd_map_usage },
 };
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
