@@ -15,6 +15,9 @@
  *   report_prog mmapfill SIZE     anonymous mmap until it fails, touching nothing
  *   report_prog signal SIZE       fill SIZE, failing again inside a SIGALRM handler
  *   report_prog threads T SIZE    T threads fill SIZE at once
+ *   report_prog fork SIZE         malloc(SIZE) in the parent, then in a
+ *                                 forked child: "parent P: fail|ok",
+ *                                 "child C: fail|ok"
  *
  * Every failure must come with errno == ENOMEM; otherwise the program says
  * "bad errno" and exits 3.
@@ -28,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_BLOCKS (1 << 20)
@@ -263,6 +267,23 @@ static int cmd_threads(unsigned t, size_t size)
 	return 0;
 }
 
+static int cmd_fork(size_t size)
+{
+	void *p = malloc(size);
+	out("parent %d: %s\n", (int)getpid(), p ? "ok" : "fail");
+	free(p);
+	pid_t pid = fork();
+	if (pid == 0) {
+		void *q = malloc(size);
+		out("child %d: %s\n", (int)getpid(), q ? "ok" : "fail");
+		free(q);
+		exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 5;
+}
+
 int main(int argc, char **argv)
 {
 	static void *store[MAX_BLOCKS];
@@ -289,10 +310,12 @@ int main(int argc, char **argv)
 		return cmd_mmapfill(a);
 	if (!strcmp(cmd, "signal"))
 		return cmd_signal(a);
+	if (!strcmp(cmd, "fork"))
+		return cmd_fork(a);
 	if (!strcmp(cmd, "threads"))
 		return cmd_threads((unsigned)a, b);
 	fprintf(stderr, "usage: report_prog orders|count N SIZE|callers N SIZE|"
 		"sites N SIZE|fill SIZE|fillmore SIZE N [MS [M]]|mmapfill SIZE|\n"
-		"signal SIZE|threads T SIZE\n");
+		"signal SIZE|threads T SIZE|fork SIZE\n");
 	return 2;
 }
