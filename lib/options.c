@@ -314,7 +314,7 @@ const struct option_desc options_table[NR_OPTIONS] = {
 		"after an OOM-killer report: return NULL, kill the program (SIGKILL), or abort",
 		oom_choices, 0, 0, apply_enum },
 	[OPT_LOG] = { OPT_LOG, "GFPSHIM_LOG", "log", OPTT_PATH, "[json:]stderr|stdout|fd:N|FILE",
-		"stderr", "where reports go; a file is appended to, %p in its name is the pid; json: one JSON object per line",
+		"stderr", "where reports go; a file is appended to (%p: the pid); json: JSON lines",
 		NULL, 0, 0, apply_log },
 	[OPT_RATELIMIT] = { OPT_RATELIMIT, "GFPSHIM_RATELIMIT", "ratelimit", OPTT_ENUM,
 		"kernel|off", "kernel",
