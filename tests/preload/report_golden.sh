@@ -6,7 +6,7 @@
 # byte where comm, order, gfp and version match; the SLUB, vmalloc and OOM
 # texts; __GFP_NOWARN silence; ratelimits per version; timestamps.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/preload/preload.sh"
+. "$top_srcdir/tests/preload/report_env.sh"
 PROG=$BUILD/tests/preload/report_prog
 SHAPE=$BUILD/tests/preload/report_shape
 LOGS=$SRC/tests/data/logs

@@ -4,7 +4,7 @@
 # bytes for order o ≥ 2 are kmalloc_large pages, 16 KiB is order 2), and
 # the report each injected failure prints.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/preload/preload.sh"
+. "$top_srcdir/tests/preload/report_env.sh"
 PROG=$BUILD/tests/preload/report_prog
 T=${TMPDIR:-/tmp}/gfpshim-knobs.$$
 mkdir -p "$T"

@@ -5,7 +5,7 @@
 # path, GFPSHIM_OOM=null|kill|abort, and a destination that cannot be
 # opened stopping the program before main.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/preload/preload.sh"
+. "$top_srcdir/tests/preload/report_env.sh"
 PROG=$BUILD/tests/preload/report_prog
 T=${TMPDIR:-/tmp}/gfpshim-sinks.$$
 mkdir -p "$T"
