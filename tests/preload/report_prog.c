@@ -57,8 +57,13 @@ static void check_errno(void)
 	}
 }
 
+/* Each call site counts its own calls, so that no two of them have the
+ * same code and the compiler cannot fold them into one (-fipa-icf). */
+static volatile unsigned long calls[5];
+
 static __attribute__((noinline)) void *from_a(size_t n)
 {
+	calls[0]++;
 	void *p = malloc(n);
 	__asm__ volatile("" ::: "memory");
 	return p;
@@ -66,6 +71,7 @@ static __attribute__((noinline)) void *from_a(size_t n)
 
 static __attribute__((noinline)) void *from_b(size_t n)
 {
+	calls[1]++;
 	void *p = malloc(n);
 	__asm__ volatile("" ::: "memory");
 	return p;
@@ -73,6 +79,7 @@ static __attribute__((noinline)) void *from_b(size_t n)
 
 static __attribute__((noinline)) void *site1(size_t n)
 {
+	calls[2]++;
 	void *p = malloc(n);
 	__asm__ volatile("" ::: "memory");
 	return p;
@@ -80,6 +87,7 @@ static __attribute__((noinline)) void *site1(size_t n)
 
 static __attribute__((noinline)) void *site2(size_t n)
 {
+	calls[3]++;
 	void *p = malloc(n);
 	__asm__ volatile("" ::: "memory");
 	return p;
@@ -87,6 +95,7 @@ static __attribute__((noinline)) void *site2(size_t n)
 
 static __attribute__((noinline)) void *site3(size_t n)
 {
+	calls[4]++;
 	void *p = malloc(n);
 	__asm__ volatile("" ::: "memory");
 	return p;
