@@ -251,6 +251,47 @@ static void zone_pcp_update(struct pglist_data *pgdat, struct zone *z)
 	}
 }
 
+/* Did init_per_zone_wmark_min() run before cma_init_reserved_areas()?
+ * bc22af74f271 (4.7) made it a core_initcall, as cma_init_reserved_areas()
+ * is; mm/page_alloc.o links before mm/cma.o, so it ran first, while the
+ * CMA pages were still memblock-reserved and not yet in managed_pages
+ * (init_cma_reserved_pageblock() adds them).  e08d3fdfe2da (5.9, stable
+ * 4.4.234 4.9.234 4.14.195 4.19.142 5.4.61 5.7.18 5.8.4) made it a
+ * postcore_initcall. */
+static bool wmark_init_before_cma(kver_t kv)
+{
+	static const kver_t fixed[] = {
+		KVER(4, 9, 234), KVER(4, 14, 195), KVER(4, 19, 142),
+		KVER(5, 4, 61), KVER(5, 7, 18), KVER(5, 8, 4),
+	};
+
+	if (kv < KVER(4, 7, 0) || kv >= KVER(5, 9, 0))
+		return false;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (KVER_MAJOR(kv) == KVER_MAJOR(fixed[i]) &&
+		    KVER_MINOR(kv) == KVER_MINOR(fixed[i]))
+			return kv < fixed[i];
+	}
+	return true;
+}
+
+/* init_per_zone_wmark_min(): min_free_kbytes, the marks and
+ * lowmem_reserve from the managed pages the zones have at that initcall. */
+static void init_per_zone_wmark_min(struct pglist_data *pgdat)
+{
+	bool before_cma = wmark_init_before_cma(pgdat->kv);
+
+	if (before_cma)
+		for (unsigned i = 0; i < pgdat->nr_zones; i++)
+			pgdat->node_zones[i].managed_pages -= pgdat->node_zones[i].cma_pages;
+	pgdat->min_free_kbytes = default_min_free_kbytes(pgdat);
+	setup_per_zone_wmarks(pgdat);
+	setup_per_zone_lowmem_reserve(pgdat);
+	if (before_cma)
+		for (unsigned i = 0; i < pgdat->nr_zones; i++)
+			pgdat->node_zones[i].managed_pages += pgdat->node_zones[i].cma_pages;
+}
+
 void node_setup_watermarks(struct pglist_data *pgdat)
 {
 	const struct machine_desc *d = pgdat->desc;
@@ -261,10 +302,9 @@ void node_setup_watermarks(struct pglist_data *pgdat)
 			z->_watermark[w] = 0;
 		z->watermark_boost = 0;
 	}
-	/* boot: the default formula over lowmem, no watermarks yet */
-	pgdat->min_free_kbytes = default_min_free_kbytes(pgdat);
-	setup_per_zone_wmarks(pgdat);
-	setup_per_zone_lowmem_reserve(pgdat);
+	/* boot: the default formula over lowmem, no watermarks yet; what
+	 * follows (khugepaged, the sysctl) runs with the CMA pages managed */
+	init_per_zone_wmark_min(pgdat);
 	if (d && d->thp)
 		thp_raise_min_free_kbytes(pgdat);
 	/* vm.min_free_kbytes written after boot replaces the value and

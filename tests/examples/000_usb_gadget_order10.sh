@@ -20,6 +20,8 @@ before "the backtrace shows alloc_ep_req under source_sink_recv" \
 before "… under usb_sourcesink_read" "] usb_sourcesink_bulk_read+" \
 	"] usb_sourcesink_read+"
 has "present and managed as in the log" "present:1048572kB managed:734568kB"
+has "watermarks as the log prints them (computed before CMA was managed)" \
+	" min:2444kB low:3052kB high:3660kB "
 buddy=$(printf '%s\n' "$rep" | grep '^Normal: ' | head -n 1)
 case $buddy in *" 0*4096kB"*|"") c=1 ;; *"*4096kB (C) = "*) c=0 ;; *) c=1 ;; esac
 ok $c "the buddy line ends with free 4096kB (C) blocks"

@@ -393,6 +393,75 @@ static void test_boost_ignored_for_atomic(void **state)
 	assert_false(zone_watermark_fast(z, 0, 5000, 0, flags, GFP_ATOMIC, NULL));
 }
 
+/* seed000 (C-SKY, 4.9.56): Normal min:2444kB low:3052kB high:3660kB with
+ * managed:734568kB, of which 90112 pages are CMA.  4.9 ran
+ * init_per_zone_wmark_min() before cma_init_reserved_areas(): the marks
+ * come from the 93530 pages managed without CMA (min_free_kbytes
+ * int_sqrt(374120·16) = 2446, min 611 pages, low−min 611/4 = 152).  A
+ * stable 4.9.234+ computes them after, from all 183642 pages. */
+static void boot_profile(const char *name, kver_t kv, unsigned long want_kb[3],
+			 long *lowmem_reserve)
+{
+	struct machine_desc d = *machine_profile(name);
+	struct pglist_data p;
+	struct gfp_error err;
+
+	d.kernel = kv;
+	assert_int_equal(node_init(&p, &d, NULL, &err), 0);
+	for (int w = 0; w < NR_WMARK; w++)
+		want_kb[w] = pages_to_kb(&p, p.node_zones[0]._watermark[w]);
+	assert_int_equal(p.node_zones[0].managed_pages, 734568 / 4);
+	*lowmem_reserve = p.node_zones[0].lowmem_reserve[1];
+	node_destroy(&p);
+}
+
+static void test_seed000_marks_before_cma(void **state)
+{
+	(void)state;
+	unsigned long kb[3];
+	long reserve;
+
+	boot_profile("csky-4.9-usb-gadget", KVER(4, 9, 56), kb, &reserve);
+	assert_int_equal(kb[WMARK_MIN], 2444);
+	assert_int_equal(kb[WMARK_LOW], 3052);
+	assert_int_equal(kb[WMARK_HIGH], 3660);
+	assert_int_equal(reserve, 0);
+
+	/* after e08d3fdfe2da: the CMA pages count */
+	boot_profile("csky-4.9-usb-gadget", KVER(4, 9, 234), kb, &reserve);
+	assert_int_equal(kb[WMARK_MIN], 3428);
+	assert_int_equal(kb[WMARK_LOW], 4284);
+	assert_int_equal(kb[WMARK_HIGH], 5140);
+	boot_profile("csky-4.9-usb-gadget", KVER(4, 9, 233), kb, &reserve);
+	assert_int_equal(kb[WMARK_MIN], 2444);
+	boot_profile("csky-4.9-usb-gadget", KVER(5, 9, 0), kb, &reserve);
+	assert_int_equal(kb[WMARK_MIN], 3428);
+	boot_profile("csky-4.9-usb-gadget", KVER(5, 8, 3), kb, &reserve);
+	assert_int_equal(kb[WMARK_MIN], 2444);
+	/* before bc22af74f271 it was a module_init, after CMA */
+	boot_profile("csky-4.9-usb-gadget", KVER(4, 6, 0), kb, &reserve);
+	assert_int_equal(kb[WMARK_MIN], 3428);
+}
+
+/* The sysctl written after boot (a profile's min_free_kbytes) recomputes
+ * the marks with the CMA pages managed, as min_free_kbytes_sysctl_handler()
+ * does on the board. */
+static void test_sysctl_after_cma(void **state)
+{
+	(void)state;
+	struct machine_desc d = *machine_profile("csky-4.9-usb-gadget");
+	struct pglist_data p;
+	struct gfp_error err;
+
+	d.min_free_kbytes = 2446;
+	assert_int_equal(node_init(&p, &d, NULL, &err), 0);
+	/* 2446/4 = 611 pages over 183642 managed: low−min = managed/1000 */
+	assert_int_equal(p.node_zones[0]._watermark[WMARK_MIN], 611);
+	assert_int_equal(p.node_zones[0]._watermark[WMARK_LOW] -
+			 p.node_zones[0]._watermark[WMARK_MIN], 183642 * 10 / 10000);
+	node_destroy(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +480,8 @@ int main(void)
 		cmocka_unit_test(test_unusable_free),
 		cmocka_unit_test(test_order_loop),
 		cmocka_unit_test(test_boost_ignored_for_atomic),
+		cmocka_unit_test(test_seed000_marks_before_cma),
+		cmocka_unit_test(test_sysctl_after_cma),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
