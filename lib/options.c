@@ -7,6 +7,7 @@
 
 #include "fault.h"
 #include "options.h"
+#include "snapshot.h"
 
 #define PREFIX "GFPSHIM_"
 
@@ -253,7 +254,13 @@ static int apply_log(struct gfp_options *o, const struct option_desc *opt,
 static int apply_snapshot(struct gfp_options *o, const struct option_desc *opt,
 			  const char *value, char *err, size_t errlen)
 {
-	return copy_text(o->snapshot, sizeof(o->snapshot), value, "a path", err, errlen);
+	char path[sizeof(o->snapshot)];
+	int signo;
+
+	if (copy_text(o->snapshot, sizeof(o->snapshot), value, "a path", err, errlen))
+		return -1;
+	/* PATH[,signal=SIG] (lib/snapshot.h) */
+	return snapshot_spec_parse(value, path, sizeof(path), &signo, err, errlen);
 }
 
 static int apply_comm(struct gfp_options *o, const struct option_desc *opt,
@@ -329,8 +336,8 @@ const struct option_desc options_table[NR_OPTIONS] = {
 	[OPT_STATS] = { OPT_STATS, "GFPSHIM_STATS", "stats", OPTT_BOOL, "BOOL", "0",
 		"print allocation and failure counts at exit",
 		NULL, 0, 0, apply_bool },
-	[OPT_SNAPSHOT] = { OPT_SNAPSHOT, "GFPSHIM_SNAPSHOT", "snapshot", OPTT_PATH, "FILE", "",
-		"write the memory state (buddyinfo, pagetypeinfo, show_mem) to FILE at exit",
+	[OPT_SNAPSHOT] = { OPT_SNAPSHOT, "GFPSHIM_SNAPSHOT", "snapshot", OPTT_PATH, "FILE[,signal=SIG]", "",
+		"snapshot of the memory for 'gfpshim map': FILE at exit, FILE.N on SIG; %p: the pid",
 		NULL, 0, 0, apply_snapshot },
 	[OPT_VERBOSE] = { OPT_VERBOSE, "GFPSHIM_VERBOSE", "verbose", OPTT_INT, "N", "0",
 		"0: reports only; 1: also the effective machine and options at start; 2: also rule decisions",

@@ -258,17 +258,6 @@ static int infer_machine(struct replay *r, const char *kernel,
 		       bz->name, bz->unit_kb);
 		return -1;
 	}
-	if (!kernel && !rep->release[0]) {
-		errorf(err, "%s: report %u has no kernel release (no dump_stack "
-		       "\"CPU: … Comm: …\" line); expected --kernel VERSION",
-		       where, r->index);
-		return -1;
-	}
-	snprintf(rel, sizeof(rel), "%s", kernel ? kernel : rep->release);
-	arch = infer_arch(r->log, rep, shift);
-	if (!arch)
-		arch = "x86_64";
-
 	unsigned nr_reserve = 0;
 	bool numa = false;
 	for (unsigned i = 0; i < rep->nr_zones; i++) {
@@ -278,13 +267,23 @@ static int infer_machine(struct replay *r, const char *kernel,
 		if (z->node >= 0)
 			numa = true;
 		if (!(z->have & LZ_ZONE_LINE)) {
-			errorf(err, "%s: report %u has no zone line (\"%s free:…kB "
-			       "min:… present:… managed:…\") for zone %s; expected "
-			       "one, or --profile naming the machine", where,
-			       r->index, z->name, z->name);
+			errorf(err, "%s: no zone line (\"%s free:…kB min:… "
+			       "present:… managed:…\") for zone %s; expected one, "
+			       "or --profile naming the machine", where, z->name,
+			       z->name);
 			return -1;
 		}
 	}
+
+	if (!kernel && !rep->release[0]) {
+		errorf(err, "%s: no kernel release (no dump_stack \"CPU: … "
+		       "Comm: …\" line); expected --kernel VERSION", where);
+		return -1;
+	}
+	snprintf(rel, sizeof(rel), "%s", kernel ? kernel : rep->release);
+	arch = infer_arch(r->log, rep, shift);
+	if (!arch)
+		arch = "x86_64";
 
 	*d = *machine_profile("default");
 	d->initial[0] = '\0';

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -432,6 +433,52 @@ int snapshot_write_file(const char *path, const struct pglist_data *pgdat,
 		errorf(err, "%s: %s", path, msg);
 	}
 	return rc;
+}
+
+/* ---- GFPSHIM_SNAPSHOT ---------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int signo;
+} spec_signals[] = {
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "HUP", SIGHUP },
+	{ "WINCH", SIGWINCH },
+};
+
+int snapshot_spec_parse(const char *value, char *path, size_t len, int *signo,
+			char *err, size_t errlen)
+{
+	const char *comma = strchr(value, ',');
+	size_t n = comma ? (size_t)(comma - value) : strlen(value);
+
+	*signo = 0;
+	if (!n || n >= len) {
+		snprintf(err, errlen, "expected PATH[,signal=USR1|USR2|HUP|WINCH] "
+			 "with a PATH of 1 to %zu characters", len - 1);
+		return -1;
+	}
+	memcpy(path, value, n);
+	path[n] = '\0';
+	if (!comma)
+		return 0;
+	const char *sig = comma + 1;
+	if (strncmp(sig, "signal=", 7) != 0) {
+		snprintf(err, errlen, "\"%s\" after the path; expected "
+			 "signal=USR1, USR2, HUP or WINCH", sig);
+		return -1;
+	}
+	sig += 7;
+	if (strncmp(sig, "SIG", 3) == 0)
+		sig += 3;
+	for (size_t i = 0; i < sizeof(spec_signals) / sizeof(spec_signals[0]); i++) {
+		if (strcmp(sig, spec_signals[i].name) == 0) {
+			*signo = spec_signals[i].signo;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "signal \"%s\"; expected USR1, USR2, HUP or WINCH",
+		 comma + 8);
+	return -1;
 }
 
 /* ---- the reader -------------------------------------------------------- */

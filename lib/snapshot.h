@@ -135,6 +135,13 @@ int snapshot_write_fd(int fd, const struct pglist_data *pgdat,
 int snapshot_write_file(const char *path, const struct pglist_data *pgdat,
 			const char *source, struct gfp_error *err);
 
+/* GFPSHIM_SNAPSHOT = PATH[,signal=SIG]: the file written at exit, and
+ * the signal (USR1, USR2, HUP or WINCH, with or without "SIG") on which
+ * PATH.1, PATH.2, … are written; "%p" in PATH is the process id.  Fills
+ * path and *signo (0: no signal); -1 with what was expected in err. */
+int snapshot_spec_parse(const char *value, char *path, size_t len, int *signo,
+			char *err, size_t errlen);
+
 /* ---- reading ------------------------------------------------------------ */
 
 struct snapshot {

@@ -147,6 +147,8 @@ static void build(void)
 		shim.heap.fault_arg = &shim.fault;
 	}
 	shim_threads_init();
+	/* GFPSHIM_SNAPSHOT's signal handler (snapshot_shim.c) */
+	shim_snapshot_init();
 }
 
 bool shim_boot(void)

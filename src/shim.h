@@ -183,6 +183,11 @@ void *shim_failed(struct kheap_thread *kt);
  * impossible sizes): errno and the count, no report. */
 void *shim_refused(void);
 
+/* snapshot_shim.c: GFPSHIM_SNAPSHOT.  Called once at the end of boot:
+ * installs the snapshot signal's handler; the exit snapshot is written by
+ * a destructor. */
+void shim_snapshot_init(void);
+
 /* Is p inside a region the shim handed out? */
 bool shim_owns(const void *p);
 

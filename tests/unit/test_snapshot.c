@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +351,34 @@ static void test_missing_and_unwritable(void **state)
 	fixture_node_free(pgdat);
 }
 
+/* GFPSHIM_SNAPSHOT values */
+static void test_spec(void **state)
+{
+	char path[64], err[256];
+	int sig;
+
+	assert_int_equal(snapshot_spec_parse("/tmp/s", path, sizeof(path), &sig,
+					     err, sizeof(err)), 0);
+	assert_string_equal(path, "/tmp/s");
+	assert_int_equal(sig, 0);
+	assert_int_equal(snapshot_spec_parse("/tmp/s.%p,signal=USR2", path,
+					     sizeof(path), &sig, err, sizeof(err)), 0);
+	assert_string_equal(path, "/tmp/s.%p");
+	assert_int_equal(sig, SIGUSR2);
+	assert_int_equal(snapshot_spec_parse("s,signal=SIGHUP", path, sizeof(path),
+					     &sig, err, sizeof(err)), 0);
+	assert_int_equal(sig, SIGHUP);
+	assert_int_equal(snapshot_spec_parse("s,signal=KILL", path, sizeof(path),
+					     &sig, err, sizeof(err)), -1);
+	assert_string_equal(err, "signal \"KILL\"; expected USR1, USR2, HUP or WINCH");
+	assert_int_equal(snapshot_spec_parse("s,every=1s", path, sizeof(path),
+					     &sig, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"every=1s\" after the path"));
+	assert_int_equal(snapshot_spec_parse(",signal=USR1", path, sizeof(path),
+					     &sig, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected PATH[,signal="));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_seed000_report),
 		cmocka_unit_test(test_damaged_files),
 		cmocka_unit_test(test_missing_and_unwritable),
+		cmocka_unit_test(test_spec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
