@@ -522,27 +522,40 @@ static void *slab_alloc(struct kheap *h, struct kheap_thread *t,
 }
 
 /* __slab_free() for an object whose slab is not this thread's cpu slab:
- * one CAS onto the slab's remote list; the list lock only when the slab
- * may have to join the partial list or has become empty. */
+ * one CAS onto the slab's remote list.  A free that may have to put the
+ * slab on the partial list or that empties it takes the list lock before
+ * its CAS (as __slab_free() takes n->list_lock first): the CAS and the
+ * settle are then one step, and no other freer can settle a slab that
+ * this one has already discarded. */
 static void slab_free_remote(struct kheap *h, struct kheap_thread *t,
 			     struct kmem_cache *s, struct slab *slab, void *obj)
 {
 	unsigned idx = (unsigned)(((char *)obj - slab->base) / s->size);
 	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
 	uint64_t new;
-	do {
+	bool locked = false;
+	for (;;) {
+		if (!locked && !(old & SLAB_REMOTE_FROZEN)) {
+			unsigned inuse = atomic_load_explicit(
+				&slab->inuse, memory_order_relaxed);
+			if (REMOTE_COUNT(old) == 0 ||
+			    REMOTE_COUNT(old) + 1 == inuse) {
+				pthread_mutex_lock(&s->list_lock);
+				locked = true;
+				old = atomic_load_explicit(&slab->remote,
+							   memory_order_relaxed);
+			}
+		}
 		set_fp(s, obj, obj_at(s, slab, REMOTE_HEAD(old)));
 		new = REMOTE_WORD(idx, REMOTE_COUNT(old) + 1,
 				  old & SLAB_REMOTE_FROZEN);
-	} while (!atomic_compare_exchange_weak_explicit(
-			&slab->remote, &old, new, memory_order_acq_rel,
-			memory_order_relaxed));
-	if (old & SLAB_REMOTE_FROZEN)
+		if (atomic_compare_exchange_weak_explicit(
+				&slab->remote, &old, new, memory_order_acq_rel,
+				memory_order_relaxed))
+			break;
+	}
+	if (!locked)
 		return;
-	unsigned inuse = atomic_load_explicit(&slab->inuse, memory_order_relaxed);
-	if (REMOTE_COUNT(old) != 0 && REMOTE_COUNT(new) != inuse)
-		return;
-	pthread_mutex_lock(&s->list_lock);
 	struct slab *empty = settle(s, slab);
 	pthread_mutex_unlock(&s->list_lock);
 	if (empty)
