@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "initial_state.h"
 #include "kver.h"
 #include "prim.h"
@@ -275,12 +276,25 @@ static int infer_machine(struct replay *r, const char *kernel,
 		}
 	}
 
-	if (!kernel && !rep->release[0]) {
-		errorf(err, "%s: no kernel release (no dump_stack \"CPU: … "
-		       "Comm: …\" line); expected --kernel VERSION", where);
-		return -1;
+	char why[200] = "";
+	if (kernel) {
+		snprintf(rel, sizeof(rel), "%s", kernel);
+	} else {
+		/* the dump_stack release, else the versions the mask and the
+		 * report's format fit (explain's inference) */
+		enum explain_kver_source src;
+		kver_t kv = explain_infer_kernel(rep, &src, why, sizeof(why));
+		if (src == KVS_DEFAULT) {
+			errorf(err, "%s: nothing in the report names a kernel "
+			       "version (no dump_stack \"CPU: … Comm: …\" line, "
+			       "no mask names); expected --kernel VERSION", where);
+			return -1;
+		}
+		if (src == KVS_RELEASE)
+			snprintf(rel, sizeof(rel), "%s", rep->release);
+		else
+			kver_format(kv, rel, sizeof(rel));
 	}
-	snprintf(rel, sizeof(rel), "%s", kernel ? kernel : rep->release);
 	arch = infer_arch(r->log, rep, shift);
 	if (!arch)
 		arch = "x86_64";
@@ -373,10 +387,10 @@ static int infer_machine(struct replay *r, const char *kernel,
 		if (set(d, "watermark_scale_factor", where, err, "%lu", scale))
 			return -1;
 	}
-	how_add(r, "; %s (from the %s), %lukB pages, zones %s, kernel %s%s",
+	how_add(r, "; %s (from the %s), %lukB pages, zones %s, kernel %s (%s)",
 		arch, infer_arch(r->log, rep, shift) ? "Call trace" :
 		"default: no Call trace style recognised",
-		1UL << (shift - 10), list, rel, kernel ? " (--kernel)" : "");
+		1UL << (shift - 10), list, rel, kernel ? "--kernel" : why);
 	return 0;
 }
 

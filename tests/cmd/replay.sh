@@ -86,6 +86,12 @@ check "  the buddy line as initial state" -- \
 	has "initial.buddy = DMA32: 1587*4kB (UMEC) 1959*8kB (UMEC)"
 run replay "$tmp/other.log" --kernel 5.10 --check 4 GFP_ATOMIC
 check "--kernel over the log's release" -- has "kernel 5.10 (--kernel)" && has "on 5.10"
+# no dump_stack line: the version the mask's names fit (0xa20 named
+# GFP_ATOMIC is 5.x before 6.3)
+grep -v '^CPU: ' "$tmp/other.log" >"$tmp/norelease.log"
+run replay "$tmp/norelease.log" --check 4 GFP_ATOMIC
+check "no release: the kernel the mask fits" -- [ "$rc" = 1 ] && has "kernel 5." && has "mode GFP_ATOMIC fits"
+check "  said how" -- has "kernel 5.4 (mode GFP_ATOMIC fits only 5.4)"
 
 # --- the profile and snapshot it writes ------------------------------------
 run replay "$log2" --save-profile "$tmp/board.conf"
