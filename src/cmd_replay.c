@@ -174,6 +174,10 @@ static void print_zone(const struct pglist_data *pgdat,
 		printf(" %s %lu%s%s", migratetype_names[mt], b->blocks[mt],
 		       (lists & (1u << mt)) ? "" : " (not usable)",
 		       mt + 1 < MIGRATE_TYPES ? "," : "\n");
+	if (order && lists == (1u << MIGRATE_TYPES) - 1)
+		printf("  (before 4.15 an ALLOC_HARDER request counts a free "
+		       "block of any type here; rmqueue still cannot take "
+		       "CMA or isolated blocks for it)\n");
 	if (order)
 		printf("  %s\n", a->has_block ?
 		       "a block of that order is on a list the request may use" :
