@@ -47,7 +47,7 @@ int run_flag(const char *cmd, int argc, char **argv, int *i,
 		value = eq + 1;
 	} else if (opt->type == OPTT_BOOL) {
 		value = "1";            /* a bare --stats switches it on */
-	} else if (*i + 1 < argc) {
+	} else if (*i + 1 < argc && strcmp(argv[*i + 1], "--") != 0) {
 		value = argv[++*i];
 	} else {
 		cmd_usage_error(cmd, "--%s needs a value: --%s %s", opt->flag,

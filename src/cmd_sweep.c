@@ -161,11 +161,12 @@ static int parse_args(struct sweep *sw, int argc, char **argv, bool *keep)
 		const char *v = NULL;
 		int r;
 
+		bool last = i + 1 >= argc || !strcmp(argv[i + 1], "--");
 #define VALUE(flag) \
-	(!strcmp(a, flag) ? (i + 1 < argc ? (v = argv[++i]) : NULL) : \
+	(!strcmp(a, flag) ? (v = argv[++i]) : \
 	 !strncmp(a, flag "=", sizeof(flag)) ? (v = a + sizeof(flag)) : NULL)
 #define NEEDS(flag, what) \
-	((!strcmp(a, flag) && i + 1 >= argc) ? \
+	((!strcmp(a, flag) && last) ? \
 	 cmd_usage_error("sweep", "%s needs a value: %s %s", flag, flag, what) : 0)
 
 		if (!strcmp(a, "--")) {

@@ -199,6 +199,16 @@ static unsigned collect_rows(const struct sweep *sw,
 	return nr;
 }
 
+/* Outcomes of the rows (in unique mode, one per stack however many runs
+ * failed it). */
+static void count_rows(const struct sweep_run **rows, unsigned nr,
+		       unsigned counts[NR_OUTCOMES])
+{
+	memset(counts, 0, NR_OUTCOMES * sizeof(counts[0]));
+	for (unsigned i = 0; i < nr; i++)
+		counts[rows[i]->outcome]++;
+}
+
 /* Runs grouped by site, then crash classes (signal and site), each in
  * the order of its first row. */
 struct group {
@@ -331,10 +341,12 @@ void sweep_print_table(const struct sweep *sw, FILE *out)
 			g[i].runs, g[i].counts[OUTCOME_CLEAN],
 			g[i].counts[OUTCOME_ERROR], g[i].counts[OUTCOME_CRASH],
 			g[i].counts[OUTCOME_HANG]);
+	unsigned counts[NR_OUTCOMES];
+	count_rows(rows, nr, counts);
 	fprintf(out, "\noutcomes: %u clean, %u error exit, %u crash, %u hang "
 		"(of %u %s that failed a request)\n",
-		sw->counts[OUTCOME_CLEAN], sw->counts[OUTCOME_ERROR],
-		sw->counts[OUTCOME_CRASH], sw->counts[OUTCOME_HANG], nr,
+		counts[OUTCOME_CLEAN], counts[OUTCOME_ERROR],
+		counts[OUTCOME_CRASH], counts[OUTCOME_HANG], nr,
 		sw->mode == SWEEP_NTH ? "runs" : "stacks");
 
 	unsigned nc = group_sites(rows, nr, g, true);
@@ -448,10 +460,12 @@ void sweep_print_json(const struct sweep *sw, FILE *out)
 				g[i].counts[k]);
 		fputc('}', out);
 	}
+	unsigned counts[NR_OUTCOMES];
+	count_rows(rows, nr, counts);
 	fprintf(out, "],\n \"outcomes\": {");
 	for (unsigned k = 0; k < NR_OUTCOMES; k++)
 		fprintf(out, "%s\"%s\": %u", k ? ", " : "", outcome_names[k],
-			sw->counts[k]);
+			counts[k]);
 	fprintf(out, "},\n \"crash_classes\": [");
 	unsigned nc = group_sites(rows, nr, g, true);
 	for (unsigned i = 0; i < nc; i++) {
