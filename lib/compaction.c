@@ -150,6 +150,22 @@ static void move_block(struct zone *zone, unsigned long from, unsigned long to,
 			get_pageblock_migratetype(pgdat, from), false);
 }
 
+/* Move the allocated block [pfn, +2^k) into the free block at target,
+ * keeping its low 2^k frames and returning the rest (expand()). */
+static void migrate_to(struct zone *zone, unsigned long pfn, unsigned k,
+		       unsigned long target)
+{
+	struct page *t = pfn_to_page(zone->zone_pgdat, target);
+	unsigned t_order = t->order;
+	int t_mt = t->mt;
+
+	del_page_from_free_list(zone, target);
+	for (unsigned o = t_order; o > k; o--)
+		add_to_free_list(zone, target + (1UL << (o - 1)), o - 1, t_mt,
+				 false);
+	move_block(zone, pfn, target, k);
+}
+
 /* Empty [start, +2^order): true when it became one free block. */
 static bool compact_range(struct zone *zone, unsigned long start,
 			  unsigned order)
@@ -168,15 +184,7 @@ static bool compact_range(struct zone *zone, unsigned long start,
 		unsigned long target = find_target(zone, k, start, end);
 		if (target == PFN_NIL)
 			return false;
-		struct page *t = pfn_to_page(pgdat, target);
-		unsigned t_order = t->order;
-		int t_mt = t->mt;
-		del_page_from_free_list(zone, target);
-		/* keep the low 2^k frames, return the rest (expand()) */
-		for (unsigned o = t_order; o > k; o--)
-			add_to_free_list(zone, target + (1UL << (o - 1)), o - 1,
-					 t_mt, false);
-		move_block(zone, pfn, target, k);
+		migrate_to(zone, pfn, k, target);
 		pfn += 1UL << k;
 	}
 	struct page *head = pfn_to_page(pgdat, start);
@@ -219,4 +227,83 @@ bool try_compact_zone(struct zone *zone, unsigned order, int mt,
 out:
 	pthread_mutex_unlock(&zone->lock);
 	return done;
+}
+
+/* The free scanner of a whole-zone compaction: it starts at the zone's
+ * last pageblock and only moves down, one pageblock at a time, as
+ * isolate_freepages() does. */
+struct free_scanner {
+	unsigned long block;            /* first pfn of the pageblock scanned */
+};
+
+/* A free block of at least `order` in a migration-target pageblock at or
+ * above `floor` (the migration scanner's next pageblock); PFN_NIL when the
+ * scanners have met. */
+static unsigned long free_scanner_next(struct zone *zone, struct free_scanner *fs,
+				       unsigned order, unsigned long floor)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	unsigned long step = pageblock_nr_pages(pgdat);
+	unsigned long zstart = zone->zone_start_pfn;
+	unsigned long zend = zstart + zone->spanned_pages;
+
+	while (fs->block >= floor) {
+		unsigned long from = fs->block < zstart ? zstart : fs->block;
+		unsigned long to = fs->block + step < zend ? fs->block + step : zend;
+		if (target_pageblock(pgdat, from)) {
+			for (unsigned long pfn = from; pfn < to;) {
+				struct page *page = pfn_to_page(pgdat, pfn);
+				if ((page->flags & PG_buddy) && page->order >= order)
+					return pfn;
+				pfn += (page->flags & (PG_buddy | PG_pcp | PG_head)) ?
+				       1UL << page->order : 1;
+			}
+		}
+		if (fs->block < step || fs->block <= zstart)
+			break;
+		fs->block -= step;
+	}
+	return PFN_NIL;
+}
+
+/* compact_zone() with cc->order = -1 (compact_node()): the migration
+ * scanner walks up from the zone start moving every movable block into
+ * free frames the free scanner finds from the zone end, until they meet. */
+static unsigned long compact_zone_full(struct zone *zone)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+	unsigned long step = pageblock_nr_pages(pgdat);
+	unsigned long zstart = zone->zone_start_pfn;
+	unsigned long zend = zstart + zone->spanned_pages;
+	struct free_scanner fs = { (zend - 1) & ~(step - 1) };
+	unsigned long moved = 0;
+
+	pthread_mutex_lock(&zone->lock);
+	for (unsigned long pfn = zstart; pfn < zend;) {
+		struct page *page = pfn_to_page(pgdat, pfn);
+		if (!block_movable(page)) {
+			pfn += (page->flags & PG_buddy) ? 1UL << page->order : 1;
+			continue;
+		}
+		unsigned k = page->order;
+		unsigned long next_block = (pfn | (step - 1)) + 1;
+		unsigned long target = free_scanner_next(zone, &fs, k, next_block);
+		if (target == PFN_NIL)
+			break;
+		migrate_to(zone, pfn, k, target);
+		moved += 1UL << k;
+		pfn += 1UL << k;
+	}
+	pthread_mutex_unlock(&zone->lock);
+	return moved;
+}
+
+unsigned long compact_node(struct pglist_data *pgdat)
+{
+	unsigned long moved = 0;
+
+	for (unsigned i = 0; i < pgdat->nr_zones; i++)
+		if (zone_populated(&pgdat->node_zones[i]))
+			moved += compact_zone_full(&pgdat->node_zones[i]);
+	return moved;
 }

@@ -341,8 +341,10 @@ static void pin_frame(struct zone *zone, unsigned long pfn, bool movable)
 	struct page *page = pfn_to_page(pgdat, pfn);
 	page->private = INITIAL_PAGE_PINNED;
 	if (movable) {
-		/* a user page on the LRU: compaction may move it */
-		page->flags |= PG_lru;
+		/* a user page on the LRU of some other process: compaction
+		 * may move it, and its bytes are not in this arena
+		 * (PG_charged), so a move copies bookkeeping only */
+		page->flags |= PG_lru | PG_charged;
 		pgdat->vm_stat[NR_ACTIVE_ANON]++;
 		zone->vm_stat[NR_ZONE_ACTIVE_ANON]++;
 	} else {

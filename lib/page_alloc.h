@@ -193,6 +193,13 @@ void drain_all_pages(struct pglist_data *pgdat);
  * zone->lock. */
 bool try_compact_zone(struct zone *zone, unsigned order, int mt,
 		      unsigned alloc_flags);
+/* compact_node(), as `echo 1 > /proc/sys/vm/compact_memory` runs it:
+ * every zone compacted whole (cc->order = -1).  A migration scanner walks
+ * up from the zone start, a free scanner down from its end (free blocks in
+ * movable and CMA pageblocks); each movable block the first meets moves
+ * into a free block the second found, until they meet.  Per-cpu lists are
+ * left alone.  Returns the pages moved.  Takes each zone->lock. */
+unsigned long compact_node(struct pglist_data *pgdat);
 
 /* Pageblock migratetype of the block holding pfn (node.c: pageblock_mt[]
  * is indexed by pageblock number relative to node_start_pfn's pageblock). */

@@ -737,6 +737,33 @@ EXPORT void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr,
 	pages_free(pfn, kheap_get_order(&shim.heap, alloc), "dma_free_coherent");
 }
 
+/* ---- /proc/sys/vm/compact_memory and /proc/buddyinfo ------------------------ */
+
+/* sysctl_compaction_handler() → compact_nodes() */
+EXPORT long gfpshim_compact_memory(void)
+{
+	if (!shim_ready())
+		return -1;
+	return (long)compact_node(node());
+}
+
+EXPORT long gfpshim_buddyinfo(char *buf, size_t len)
+{
+	char tmp[4096];
+	struct sbuf sb = SBUF_INIT(tmp, sizeof(tmp));
+
+	if (!shim_ready())
+		return -1;
+	show_buddyinfo(&sb, node());
+	size_t n = sb.len < sb.cap ? sb.len : sb.cap;
+	if (len) {
+		size_t c = n < len - 1 ? n : len - 1;
+		memcpy(buf, tmp, c);
+		buf[c] = '\0';
+	}
+	return (long)sb.len;
+}
+
 /* ---- scopes --------------------------------------------------------------- */
 
 static unsigned scope_save(unsigned flag)

@@ -44,6 +44,18 @@ struct gfpshim_stats {
 };
 int gfpshim_get_stats(struct gfpshim_stats *st, size_t size);
 
+/* `echo 1 > /proc/sys/vm/compact_memory`: compact every zone of the
+ * simulated node whole (compact_node()), moving movable memory — the
+ * frames of anonymous mappings and big malloc blocks, never kmalloc or
+ * slab memory — towards the end of each zone.  Returns the pages moved,
+ * or -1 before the shim has booted. */
+long gfpshim_compact_memory(void);
+
+/* `cat /proc/buddyinfo` of the simulated node into buf (NUL-terminated,
+ * truncated to len).  Returns the length of the full text, or -1 before
+ * the shim has booted. */
+long gfpshim_buddyinfo(char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
