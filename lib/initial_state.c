@@ -108,11 +108,12 @@ static int check_buddy(const char *v, const char *where, const char *key,
 		p = skip_spaces(p);
 		if (*p == '=')
 			break;
+		const char *tok = p;
 		if (!read_ulong(&p, &count) || *p++ != '*' ||
 		    !read_ulong(&p, &size) || strncmp(p, "kB", 2) != 0)
 			return set_error(err, where, key, "\"%.24s\": expected "
 					 "a block count \"N*SIZEkB\" or the "
-					 "total \"= TOTALkB\"", p);
+					 "total \"= TOTALkB\"", tok);
 		p += 2;
 		sum += count * size;
 		p = skip_spaces(p);
