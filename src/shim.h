@@ -74,8 +74,9 @@ struct shim {
 	unsigned long long exited_requests, exited_failures;
 };
 
-/* Thread states: NEW (never attached), LIVE (attached, key set), GONE (the
- * key destructor ran; a later allocation attaches again). */
+/* Thread states: NEW (never attached), LIVE (attached, key set, on
+ * shim.threads), GONE (the key destructor ran; a later allocation attaches
+ * again, off the list). */
 enum shim_thread_state { THREAD_NEW, THREAD_LIVE, THREAD_GONE };
 
 struct shim_thread {

@@ -55,8 +55,13 @@ struct kheap_thread *shim_thread_attach(void)
 	/* kt first: if pthread_setspecific allocates (keys past the first
 	 * block), that allocation finds this thread attached */
 	st->kt = kt;
-	thread_link(st);
-	st->state = THREAD_LIVE;
+	/* Only a thread attached before it began to exit is listed: one
+	 * that attaches again from a later key destructor may not get our
+	 * destructor again (PTHREAD_DESTRUCTOR_ITERATIONS), and its TLS
+	 * must not stay on the list after it is gone. */
+	if (st->state == THREAD_NEW)
+		thread_link(st);
+	st->state = st->state == THREAD_NEW ? THREAD_LIVE : THREAD_GONE;
 	int saved = errno;
 	pthread_setspecific(shim.thread_key, st);
 	errno = saved;
@@ -74,8 +79,9 @@ static void thread_exit(void *arg)
 	if (!kt)
 		return;
 	st->kt = NULL;
+	if (st->state == THREAD_LIVE)
+		thread_unlink(st);
 	st->state = THREAD_GONE;
-	thread_unlink(st);
 	kheap_thread_detach(&shim.heap, kt);
 }
 

@@ -303,8 +303,10 @@ static void test_shim_only(void)
 		printf("# %s\n", msg);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--shim") == 0)
+		CHECK(shim_loaded(), "the shim is loaded");
 	test_malloc();
 	test_calloc();
 	test_posix_memalign();
