@@ -118,7 +118,7 @@ int main(void)
 
 	/* more than the machine has: ENOMEM, nothing left mapped or charged */
 	errno = 0;
-	char *huge = mmap(NULL, (size_t)64 << 30, PROT_READ | PROT_WRITE,
+	char *huge = mmap(NULL, (size_t)4 << 30, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(huge == MAP_FAILED && errno == ENOMEM && vm_pages() == base,
 	      "a mapping larger than the machine fails with ENOMEM");
