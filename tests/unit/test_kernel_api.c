@@ -1,5 +1,5 @@
 /* <gfpshim/kernel.h> on the shim's heap: each call with the kernel's
- * semantics.  The program links libgfpshim; main() re-executes itself
+ * semantics.  The program links libgfpshim; main() re-executes itself (argv[0])
  * once with the machine it needs (1 GiB, a 64 MiB CMA area) and two fault
  * rules that fail order ≥ 4 requests of exactly GFP_NOIO|__GFP_COMP (rule
  * 1) and GFP_NOFS|__GFP_COMP (rule 2) — the way to see the gfp the
@@ -438,8 +438,8 @@ int main(int argc, char **argv)
 		unsetenv("GFPSHIM_PROFILE");
 		unsetenv("GFPSHIM_KERNEL");
 		unsetenv("GFPSHIM_LOG");
-		execv("/proc/self/exe", argv);
-		perror("execv /proc/self/exe");
+		execvp(argv[0], argv);
+		perror(argv[0]);
 		return 99;
 	}
 	assert_true(gfpshim_enabled());
