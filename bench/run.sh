@@ -29,7 +29,8 @@ measure() {
 	best_t="" best_m=""
 	i=0
 	while [ "$i" -lt "$REPEAT" ]; do
-		out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+		/usr/bin/time -o "$tmp/time" -f "%e %M" "$@" >/dev/null 2>&1
+		out=$(tail -1 "$tmp/time")
 		t=${out% *} m=${out#* }
 		if [ -z "$best_t" ] || awk "BEGIN { exit !($t < $best_t) }"; then
 			best_t=$t

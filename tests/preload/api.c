@@ -15,6 +15,19 @@
 static volatile size_t huge_size = SIZE_MAX;
 #define HUGE(minus) (huge_size - (minus))
 
+/* resident set size, from /proc/self/statm */
+static long rss_kb(void)
+{
+	long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 static int aligned(const void *p, size_t a)
 {
 	return ((uintptr_t)p & (a - 1)) == 0;
@@ -295,6 +308,28 @@ static void test_shim_only(void)
 	struct gfpshim_stats st2;
 	gfpshim_get_stats(&st2, sizeof st2);
 	CHECK(st2.failures > st.failures, "failures are counted");
+
+	/* freed memory goes back to the OS: 256 MiB in 64 KiB blocks */
+	enum { NBLK = 4096, BLK = 64 << 10 };
+	static char *blk[NBLK];
+	long rss0 = rss_kb();
+	for (int i = 0; i < NBLK; i++) {
+		blk[i] = malloc(BLK);
+		if (blk[i])
+			memset(blk[i], 1, BLK);
+	}
+	long rss1 = rss_kb();
+	for (int i = 0; i < NBLK; i++)
+		free(blk[i]);
+	long rss2 = rss_kb();
+	printf("# RSS %ld kB, %ld kB after 256 MiB, %ld kB after freeing it\n",
+	       rss0, rss1, rss2);
+	CHECK(rss1 - rss0 > 200 * 1024, "rss-grows-when-memory-is-touched");
+	CHECK(rss1 - rss2 > 128 * 1024, "rss-falls-when-memory-is-freed");
+	malloc_trim(0);
+	long rss3 = rss_kb();
+	printf("# RSS %ld kB after malloc_trim\n", rss3);
+	CHECK(rss3 - rss0 < 32 * 1024, "malloc_trim gives back the rest");
 
 	char msg[256] = "";
 	int r = gfpshim_check(msg, sizeof msg);
