@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "deferred.h"
 #include "page_alloc.h"
 
 static inline kver_t zkv(const struct zone *zone)
@@ -81,6 +82,8 @@ void del_page_from_free_list(struct zone *zone, unsigned long pfn)
 	struct page *page = pfn_to_page(pgdat, pfn);
 	struct free_area *area = &zone->free_area[page->order];
 
+	if (zone->deferred.active && pfn == zone->deferred.frontier)
+		deferred_advance(zone);
 	pfn_list_del(pgdat, &area->free_list[page->mt], pfn);
 	area->nr_free--;
 	area->nr_free_mt[page->mt]--;
@@ -784,7 +787,9 @@ void free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 void free_pages_core(struct zone *zone, unsigned long pfn, unsigned order,
 		     int mt)
 {
-	clear_block(zone, pfn, order);
+	/* boot memory is untouched: nothing to clear, nothing to write */
+	if (pfn_to_page(zone->zone_pgdat, pfn)->flags & PG_head)
+		clear_block(zone, pfn, order);
 	__free_one_page(zone, pfn, order, free_migratetype(zone, pfn, mt),
 			true);
 }

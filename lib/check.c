@@ -3,6 +3,8 @@
  * linked both ways, of the list's order and type, aligned, inside the
  * zone), then mem_map by pfn (every managed frame in exactly one free,
  * per-cpu or allocated block; free buddies that should have merged).
+ * Deferred boot blocks count as free max-order blocks on the movable list
+ * behind their frontier; their struct pages are never read.
  * The caller must keep the node still while it runs.
  */
 #include "config.h"
@@ -10,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "deferred.h"
 #include "page_alloc.h"
 
 static int fail(char *msg, size_t len, const char *fmt, ...)
@@ -71,9 +74,6 @@ static int walk_list(struct pglist_data *pgdat, const struct zone *z,
 		if (pfn & ((1UL << order) - 1))
 			return fail(msg, len, "%s %s order %u: pfn %#x is not aligned to "
 				    "%lu pages", z->name, name, order, pfn, 1UL << order);
-		if (page->zone != z->idx)
-			return fail(msg, len, "%s %s: pfn %#x belongs to zone index %u",
-				    z->name, name, pfn, page->zone);
 		struct page *next = pfn_to_page(pgdat, page->next);
 		if (page->next == PFN_NIL || !in_zone(z, page->next, 0) ||
 		    next->prev != pfn)
@@ -90,9 +90,41 @@ static int walk_list(struct pglist_data *pgdat, const struct zone *z,
 	return 0;
 }
 
+/* The deferred blocks: inside the zone, aligned, behind a frontier that
+ * is a free max-order movable block. */
+static int check_deferred(struct pglist_data *pgdat, const struct zone *z,
+			  char *msg, size_t len)
+{
+	const struct deferred_blocks *db = &z->deferred;
+	unsigned max = pgdat->nr_page_orders - 1;
+	unsigned long n = 1UL << max;
+
+	if (db->nr && !db->active)
+		return fail(msg, len, "%s: %lu deferred blocks but no frontier on the "
+			    "list", z->name, db->nr);
+	if (!db->nr)
+		return 0;
+	if (db->lo >= db->hi || (db->lo | db->hi) & (n - 1) ||
+	    !in_zone(z, db->lo, 0) || !in_zone(z, db->hi - 1, 0) ||
+	    db->nr > (db->hi - db->lo) >> max)
+		return fail(msg, len, "%s: %lu deferred blocks in pfns %#lx-%#lx: not "
+			    "aligned order-%u blocks inside the zone", z->name, db->nr,
+			    db->lo, db->hi, max);
+	const struct page *f = pfn_to_page(pgdat, db->frontier);
+	if (!in_zone(z, db->frontier, max) || !(f->flags & PG_buddy) ||
+	    f->order != max || f->mt != MIGRATE_MOVABLE)
+		return fail(msg, len, "%s: deferred frontier pfn %#lx is not a free "
+			    "order-%u Movable block", z->name, db->frontier, max);
+	return 0;
+}
+
 static int check_free_area(struct pglist_data *pgdat, const struct zone *z,
 			   struct recount *rc, char *msg, size_t len)
 {
+	unsigned max = pgdat->nr_page_orders - 1;
+
+	if (check_deferred(pgdat, z, msg, len))
+		return -1;
 	for (unsigned o = 0; o < MAX_PAGE_ORDERS; o++) {
 		const struct free_area *area = &z->free_area[o];
 		unsigned long total = 0;
@@ -113,6 +145,10 @@ static int check_free_area(struct pglist_data *pgdat, const struct zone *z,
 				      migratetype_names[mt], o, mt, PG_buddy,
 				      false, &n, &pages, msg, len))
 				return -1;
+			if (o == max && mt == MIGRATE_MOVABLE) {
+				n += z->deferred.nr;
+				pages += (long)(z->deferred.nr << o);
+			}
 			if (n != area->nr_free_mt[mt])
 				return fail(msg, len, "%s order %u %s: nr_free_mt %lu, "
 					    "recount %lu", z->name, o,
@@ -204,12 +240,26 @@ static int check_mem_map(struct pglist_data *pgdat, const struct zone *z,
 	unsigned long buddies = 0, pcps = 0;
 
 	for (unsigned long pfn = start; pfn < end;) {
+		if (pfn_deferred(z, pfn)) {
+			unsigned max = pgdat->nr_page_orders - 1;
+			unsigned long step = pageblock_nr_pages(pgdat);
+			if (pfn & ((1UL << max) - 1))
+				return fail(msg, len, "%s: a block before pfn %#lx overlaps "
+					    "the deferred block holding it", z->name, pfn);
+			for (unsigned long p = pfn; p < pfn + (1UL << max); p += step)
+				if (pgdat->kv >= KVER(6, 10, 0) &&
+				    get_pageblock_migratetype(pgdat, p) != MIGRATE_MOVABLE)
+					return fail(msg, len, "%s: deferred block at pfn %#lx "
+						    "is on the Movable list but pfn %#lx's "
+						    "pageblock is %s", z->name, pfn, p,
+						    migratetype_names[get_pageblock_migratetype(pgdat, p)]);
+			buddies++;
+			pfn += 1UL << max;
+			continue;
+		}
 		struct page *page = pfn_to_page(pgdat, pfn);
 		uint8_t f = page->flags;
 
-		if (page->zone != z->idx)
-			return fail(msg, len, "%s: pfn %#lx has zone index %u, expected %u",
-				    z->name, pfn, page->zone, z->idx);
 		if (f & PG_reserved) {
 			if (f & (PG_buddy | PG_pcp | PG_head | PG_tail))
 				return fail(msg, len, "%s: reserved pfn %#lx has allocator "

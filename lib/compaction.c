@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "deferred.h"
 #include "page_alloc.h"
 
 static bool block_movable(const struct page *page)
@@ -210,6 +211,9 @@ bool try_compact_zone(struct zone *zone, unsigned order, int mt,
 		done = true;
 		goto out;
 	}
+	/* the scanners read mem_map (deferred blocks would have been a free
+	 * block above, so this writes nothing in practice) */
+	zone_undefer(zone);
 	long free = zone->vm_stat[NR_FREE_PAGES];
 	for (unsigned long start = (zstart + size - 1) & ~(size - 1);
 	     start + size <= zend; start += size) {
@@ -279,6 +283,8 @@ static unsigned long compact_zone_full(struct zone *zone)
 	unsigned long moved = 0;
 
 	pthread_mutex_lock(&zone->lock);
+	/* both scanners read mem_map: write the deferred boot blocks first */
+	zone_undefer(zone);
 	for (unsigned long pfn = zstart; pfn < zend;) {
 		struct page *page = pfn_to_page(pgdat, pfn);
 		if (!block_movable(page)) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "deferred.h"
 #include "initial_state.h"
 #include "page_alloc.h"
 #include "prim.h"
@@ -270,6 +271,13 @@ int initial_state_set(struct machine_desc *d, const char *key,
 bool zone_free_block_of(struct pglist_data *pgdat, unsigned long pfn,
 			unsigned long *head, unsigned *order)
 {
+	struct zone *zone = pfn_zone(pgdat, pfn);
+
+	if (zone && pfn_deferred(zone, pfn)) {
+		*order = pgdat->nr_page_orders - 1;
+		*head = pfn & ~((1UL << *order) - 1);
+		return true;
+	}
 	for (unsigned o = 0; o < pgdat->nr_page_orders; o++) {
 		unsigned long h = pfn & ~((1UL << o) - 1);
 		if (h < pgdat->node_start_pfn)
@@ -306,7 +314,15 @@ int zone_take_range(struct zone *zone, unsigned long start, unsigned long end,
 	struct pglist_data *pgdat = zone->zone_pgdat;
 	unsigned long pfn, h;
 	unsigned order;
+	unsigned long n = 1UL << (pgdat->nr_page_orders - 1);
 
+	/* free blocks are found by their heads: write deferred ones first */
+	for (pfn = start & ~(n - 1); pfn < end; pfn += n) {
+		if (pfn_deferred(zone, pfn)) {
+			zone_undefer(zone);
+			break;
+		}
+	}
 	for (pfn = start; pfn < end; pfn = h + (1UL << order)) {
 		if (!zone_free_block_of(pgdat, pfn, &h, &order)) {
 			*busy = pfn;

@@ -14,6 +14,12 @@
  * pfn (uint32_t links; PFN_NIL for "empty"): a head is the pfn of the first
  * block, the first block's `prev` is the last one, so both add_to_free_list()
  * and add_to_free_list_tail() are O(1), as in the kernel.
+ *
+ * A struct page that was never written (all zero: flags 0, no links) is
+ * "untouched": a frame in a hole between zones, or inside a boot block
+ * whose struct pages are not written yet (struct deferred_blocks).  Only
+ * reserved frames, CMA blocks and blocks at unaligned zone edges are
+ * written at boot, so a big node costs no mem_map memory until used.
  */
 #ifndef GFPSHIM_MMZONE_H
 #define GFPSHIM_MMZONE_H
@@ -120,13 +126,13 @@ enum pageflags {
 
 /* One mem_map entry.  32 bytes; the fields a layer may use are named for
  * it: `lru` links free blocks, `private`/`owner`/`freelist` belong to
- * whoever allocated the block (slab, vm area, the kernel API). */
+ * whoever allocated the block (slab, vm area, the kernel API).  The zone
+ * is not stored: page_zone() derives it from the pfn. */
 struct page {
-	uint32_t next, prev;    /* free_list / pcp list links (pfn), PFN_NIL */
+	uint32_t next, prev;    /* free_list / pcp list links (pfn) while listed */
 	uint8_t order;          /* PG_buddy/PG_pcp: block order; PG_head: alloc order */
 	uint8_t flags;          /* enum pageflags */
 	uint8_t mt;             /* migratetype of the list the block is on */
-	uint8_t zone;           /* zone->idx */
 	uint32_t private;       /* owner-defined */
 	void *owner;            /* owner-defined (slab cache, vm area) */
 	void *freelist;         /* owner-defined (slab free objects) */
@@ -146,6 +152,23 @@ struct per_cpu_pages {
 	/* lists[order * MIGRATE_PCPTYPES + mt]: order 0 only before 5.14,
 	 * orders 0..PAGE_ALLOC_COSTLY_ORDER from 5.14 (pcp_allowed_order). */
 	uint32_t lists[(3 + 1) * MIGRATE_PCPTYPES];
+};
+
+/* Deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT, made
+ * exact): the max-order blocks node_init() released to MIGRATE_MOVABLE stay
+ * untouched in mem_map until the allocator takes them.  One of them, the
+ * frontier, is written and linked on free_area[NR_PAGE_ORDERS-1]
+ * .free_list[MIGRATE_MOVABLE] where the untouched ones would be: they
+ * follow it in list order (ascending pfn from 5.10, which adds boot blocks
+ * at the tail; descending before).  When the frontier leaves the list the
+ * next block is written and takes its place.  nr_free, nr_free_mt and
+ * NR_FREE_PAGES count the untouched blocks as listed (deferred.c). */
+struct deferred_blocks {
+	unsigned long lo, hi;           /* untouched blocks lie in [lo, hi) … */
+	unsigned long nr;               /* … nr of them: those with a CMA pageblock excepted */
+	unsigned long frontier;         /* pfn of the listed block standing for them */
+	bool active;                    /* the frontier is on the list */
+	bool descending;                /* the highest untouched block comes next (≤5.9) */
 };
 
 struct zone {
@@ -170,6 +193,7 @@ struct zone {
 
 	pthread_mutex_t lock;           /* zone->lock: free_area and counters */
 	struct free_area free_area[MAX_PAGE_ORDERS];
+	struct deferred_blocks deferred;        /* zone->lock */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 
 	struct per_cpu_pages pcp[MAX_NR_CPUS];
@@ -228,10 +252,23 @@ static inline unsigned long page_to_pfn(struct pglist_data *pgdat,
 	return (unsigned long)(page - pgdat->mem_map) + pgdat->node_start_pfn;
 }
 
+/* The zone spanning pfn (zones lie in address order, without overlap);
+ * NULL for a frame in a hole between zones. */
+static inline struct zone *pfn_zone(struct pglist_data *pgdat,
+				    unsigned long pfn)
+{
+	for (unsigned i = 0; i < pgdat->nr_zones; i++) {
+		struct zone *z = &pgdat->node_zones[i];
+		if (pfn - z->zone_start_pfn < z->spanned_pages)
+			return z;
+	}
+	return NULL;
+}
+
 static inline struct zone *page_zone(struct pglist_data *pgdat,
 				     const struct page *page)
 {
-	return &pgdat->node_zones[page->zone];
+	return pfn_zone(pgdat, page_to_pfn(pgdat, page));
 }
 
 static inline unsigned long pageblock_nr_pages(const struct pglist_data *pgdat)

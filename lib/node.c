@@ -3,12 +3,18 @@
  * buddy and the watermarks computed, as free_area_init() + memmap_init() +
  * memblock_free_all() + cma_init_reserved_areas() + init_per_zone_wmark_min()
  * leave a freshly booted kernel.
+ *
+ * The work is per zone and per pageblock, not per frame: mem_map starts
+ * all zero ("untouched", mmzone.h), only reserved frames and the heads of
+ * released blocks are written, and the max-order blocks of the release
+ * stay untouched until the allocator takes them (deferred.c).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "deferred.h"
 #include "machine.h"
 #include "page_alloc.h"
 #include "prim.h"
@@ -75,8 +81,8 @@ static void init_zone_lists(struct zone *zone, unsigned nr_cpus)
 }
 
 /* free_area_init_core() + memmap_init_zone(): spans, present, managed;
- * every frame belongs to its zone, boot-reserved frames (placed at the start
- * of the zone) are PG_reserved, every pageblock starts MIGRATE_MOVABLE. */
+ * boot-reserved frames (placed at the start of the zone) are PG_reserved,
+ * every pageblock starts MIGRATE_MOVABLE. */
 static void init_zone(struct pglist_data *pgdat, unsigned idx,
 		      const struct zone_desc *zd)
 {
@@ -98,13 +104,17 @@ static void init_zone(struct pglist_data *pgdat, unsigned idx,
 
 	unsigned long start = zone->zone_start_pfn;
 	unsigned long end = start + zone->spanned_pages;
-	for (unsigned long pfn = start; pfn < end; pfn++) {
-		struct page *page = pfn_to_page(pgdat, pfn);
-		page->zone = (uint8_t)idx;
-		page->flags = pfn < start + reserved ? PG_reserved : 0;
-		if ((pfn & (pageblock_nr_pages(pgdat) - 1)) == 0 || pfn == start)
-			set_pageblock_migratetype(pgdat, pfn, MIGRATE_MOVABLE);
-	}
+	for (unsigned long pfn = start; pfn < start + reserved; pfn++)
+		pfn_to_page(pgdat, pfn)->flags = PG_reserved;
+	for (unsigned long pfn = start; pfn < end;
+	     pfn = (pfn | (pageblock_nr_pages(pgdat) - 1)) + 1)
+		set_pageblock_migratetype(pgdat, pfn, MIGRATE_MOVABLE);
+}
+
+/* The managed frames: after the reserved ones at the start of the zone. */
+static unsigned long managed_start(const struct zone *zone)
+{
+	return zone->zone_start_pfn + zone->present_pages - zone->managed_pages;
 }
 
 static struct zone *zone_of_range(struct pglist_data *pgdat,
@@ -137,10 +147,10 @@ static int init_cma_area(struct pglist_data *pgdat, const struct cma_desc *cd,
 	}
 	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages(pgdat))
 		set_pageblock_migratetype(pgdat, pfn, MIGRATE_CMA);
-	for (unsigned long pfn = start; pfn < end; pfn++) {
-		if (!(pfn_to_page(pgdat, pfn)->flags & PG_reserved))
-			zone->cma_pages++;
-	}
+	/* the area's frames that are not reserved at the zone start */
+	unsigned long from = start > managed_start(zone) ? start : managed_start(zone);
+	if (end > from)
+		zone->cma_pages += end - from;
 	return 0;
 }
 
@@ -150,7 +160,8 @@ static bool pfn_in_cma(const struct pglist_data *pgdat, unsigned long pfn)
 }
 
 /* __free_pages_memory(): release [start, end) in the largest naturally
- * aligned blocks, each with its pageblock's migratetype. */
+ * aligned blocks, each with its pageblock's migratetype.  Max-order
+ * MIGRATE_MOVABLE blocks are deferred: counted free, left untouched. */
 static void release_range(struct zone *zone, unsigned long start,
 			  unsigned long end)
 {
@@ -163,37 +174,43 @@ static void release_range(struct zone *zone, unsigned long start,
 			order = (unsigned)__builtin_ctzl(start);
 		while (start + (1UL << order) > end)
 			order--;
-		free_pages_core(zone, start, order,
-				get_pageblock_migratetype(pgdat, start));
+		int mt = get_pageblock_migratetype(pgdat, start);
+		if (order == max_order && mt == MIGRATE_MOVABLE)
+			deferred_add_boot_block(zone, start);
+		else
+			free_pages_core(zone, start, order, mt);
 		start += 1UL << order;
 	}
 }
 
 /* memblock_free_all() gives every managed non-CMA frame to the buddy in
- * ascending pfn order; the CMA areas follow when they are activated. */
+ * ascending pfn order; the CMA areas follow when they are activated.
+ * CMA-ness changes only at pageblock boundaries, so the runs are found a
+ * pageblock at a time. */
 static void release_managed(struct pglist_data *pgdat)
 {
+	unsigned long pb = pageblock_nr_pages(pgdat);
+
 	for (int pass_cma = 0; pass_cma <= 1; pass_cma++) {
 		for (unsigned i = 0; i < pgdat->nr_zones; i++) {
 			struct zone *z = &pgdat->node_zones[i];
-			unsigned long pfn = z->zone_start_pfn;
-			unsigned long end = pfn + z->spanned_pages;
+			unsigned long pfn = managed_start(z);
+			unsigned long end = z->zone_start_pfn + z->spanned_pages;
 
 			pthread_mutex_lock(&z->lock);
 			while (pfn < end) {
-				if ((pfn_to_page(pgdat, pfn)->flags & PG_reserved) ||
-				    pfn_in_cma(pgdat, pfn) != pass_cma) {
-					pfn++;
-					continue;
-				}
 				unsigned long run = pfn;
-				while (run < end &&
-				       !(pfn_to_page(pgdat, run)->flags & PG_reserved) &&
-				       pfn_in_cma(pgdat, run) == pass_cma)
-					run++;
-				release_range(z, pfn, run);
+				bool cma = pfn_in_cma(pgdat, pfn);
+				while (run < end && pfn_in_cma(pgdat, run) == cma)
+					run = (run | (pb - 1)) + 1;
+				if (run > end)
+					run = end;
+				if (cma == pass_cma)
+					release_range(z, pfn, run);
 				pfn = run;
 			}
+			if (!pass_cma)
+				deferred_finish_boot(z);
 			pthread_mutex_unlock(&z->lock);
 		}
 	}
@@ -260,12 +277,7 @@ int node_init(struct pglist_data *pgdat, const struct machine_desc *d,
 		node_destroy(pgdat);
 		return -1;
 	}
-	/* frames in holes between zones are never usable */
-	for (unsigned long pfn = start; pfn < end; pfn++) {
-		struct page *page = pfn_to_page(pgdat, pfn);
-		page->next = page->prev = PFN_NIL;
-		page->flags = PG_reserved;
-	}
+	/* mem_map is untouched: frames in holes between zones stay so */
 	for (unsigned i = 0; i < d->nr_zones; i++)
 		init_zone(pgdat, i, &d->zones[i]);
 	for (unsigned i = 0; i < d->nr_cma; i++) {

@@ -147,7 +147,8 @@ void free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 /* __free_pages_core(): release boot memory.  As free_one_page(), but from
  * 5.10 the block goes to the tail of its list (FPI_TO_TAIL), so a freshly
  * booted 5.10+ node hands out its lowest frames first and a 4.x/5.4 node
- * its highest. */
+ * its highest.  The block is untouched boot memory (only its head is
+ * written) or an allocated block. */
 void free_pages_core(struct zone *zone, unsigned long pfn, unsigned order,
 		     int mt);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "deferred.h"
 #include "prim.h"
 #include "report.h"
 #include "slab.h"
@@ -114,15 +115,18 @@ struct seg {
 	unsigned long end;      /* first pfn after the block */
 };
 
-static bool pfn_in_zone(const struct pglist_data *pgdat, unsigned long pfn)
+/* A hole between zones ends where the next zone starts. */
+static unsigned long hole_end(const struct pglist_data *pgdat, unsigned long pfn)
 {
+	unsigned long end = pgdat->node_start_pfn + pgdat->node_spanned_pages;
+
 	for (unsigned i = 0; i < pgdat->nr_zones; i++) {
 		const struct zone *z = &pgdat->node_zones[i];
-		if (pfn >= z->zone_start_pfn &&
-		    pfn < z->zone_start_pfn + z->spanned_pages)
-			return true;
+		if (z->spanned_pages && z->zone_start_pfn > pfn &&
+		    z->zone_start_pfn < end)
+			end = z->zone_start_pfn;
 	}
-	return false;
+	return end;
 }
 
 static uint8_t allocated_kind(const struct page *page)
@@ -139,8 +143,9 @@ static uint8_t allocated_kind(const struct page *page)
 	return SNAP_ALLOC;
 }
 
-/* The block starting at pfn: a free or allocated block by its head, a
- * reserved frame, or a hole up to the node (or the limit). */
+/* The block starting at pfn: a free or allocated block by its head (a
+ * deferred boot block by its zone's record, without reading mem_map), a
+ * reserved frame, or a hole up to the next zone (or the limit). */
 static void seg_at(const struct pglist_data *pgdat, unsigned long pfn,
 		   unsigned long limit, struct seg *s)
 {
@@ -155,6 +160,20 @@ static void seg_at(const struct pglist_data *pgdat, unsigned long pfn,
 		s->end = pfn < start ? (start < limit ? start : limit) : limit;
 		return;
 	}
+	const struct zone *z = pfn_zone((struct pglist_data *)pgdat, pfn);
+	if (!z) {
+		s->kind = SNAP_HOLE;
+		s->end = hole_end(pgdat, pfn);
+		return;
+	}
+	if (pfn_deferred(z, pfn)) {
+		unsigned long n = 1UL << (pgdat->nr_page_orders - 1);
+		s->kind = SNAP_FREE;
+		s->order = (uint8_t)(pgdat->nr_page_orders - 1);
+		s->mt = MIGRATE_MOVABLE;
+		s->end = (pfn & ~(n - 1)) + n;
+		return;
+	}
 	const struct page *page = pfn_to_page((struct pglist_data *)pgdat, pfn);
 	if (page->flags & (PG_buddy | PG_pcp)) {
 		s->kind = (page->flags & PG_buddy) ? SNAP_FREE : SNAP_PCP;
@@ -166,7 +185,7 @@ static void seg_at(const struct pglist_data *pgdat, unsigned long pfn,
 		s->order = page->order;
 		s->end = pfn + (1UL << page->order);
 	} else if (page->flags & PG_reserved) {
-		s->kind = pfn_in_zone(pgdat, pfn) ? SNAP_RESERVED : SNAP_HOLE;
+		s->kind = SNAP_RESERVED;
 	} else {
 		/* a frame no block claims: count it as allocated */
 		s->kind = SNAP_ALLOC;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deferred.h"
 #include "report.h"
 
 /* ---- tokens ------------------------------------------------------------ */
@@ -257,12 +258,14 @@ static void place_block(struct placer *pl, unsigned long pfn, unsigned order,
 }
 
 /* Forget the zone's free lists and per-cpu pages: every managed frame
- * becomes an allocated order-0 block.  Pageblocks other than CMA become
- * undecided. */
+ * becomes an allocated order-0 block (deferred boot blocks too: every
+ * frame is written here).  Pageblocks other than CMA become undecided. */
 static void zone_reset(struct pglist_data *pgdat, struct zone *zone)
 {
 	unsigned long start = zone->zone_start_pfn;
 	unsigned long end = start + zone->spanned_pages;
+
+	deferred_forget(zone);
 
 	for (unsigned o = 0; o < MAX_PAGE_ORDERS; o++) {
 		struct free_area *area = &zone->free_area[o];
