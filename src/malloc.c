@@ -15,8 +15,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel_api.h"
 #include "page_alloc.h"
 #include "vmalloc.h"
+
+/* GFPSHIM_MALLOC_GFP as the thread's memalloc_*_save() scopes change it
+ * (current_gfp_context()). */
+static inline gfp_t malloc_gfp(void)
+{
+	return shim_gfp_context(shim.malloc_gfp);
+}
 
 #define noinline __attribute__((noinline))
 
@@ -55,7 +63,7 @@ static noinline void *malloc_first(size_t n)
 	if (!kt)
 		return shim_refused();
 	shim_self.requests++;
-	return alloc_gfp(kt, n, shim.malloc_gfp);
+	return alloc_gfp(kt, n, malloc_gfp());
 }
 
 SHIM_EXPORT void *malloc(size_t n)
@@ -63,7 +71,7 @@ SHIM_EXPORT void *malloc(size_t n)
 	struct kheap_thread *kt = shim_self.kt;
 	if (likely(kt != NULL)) {
 		shim_self.requests++;
-		void *p = kheap_kmalloc(&shim.heap, kt, n, shim.malloc_gfp);
+		void *p = kheap_kmalloc(&shim.heap, kt, n, malloc_gfp());
 		if (likely(!ZERO_OR_NULL_PTR(p))) {
 			shim_mark(p, n);
 			return p;
@@ -72,7 +80,7 @@ SHIM_EXPORT void *malloc(size_t n)
 		 * (asking again would consult the fault rules twice) */
 		if (!p && n <= shim.heap.kmalloc_max_size)
 			return shim_failed(kt);
-		return alloc_gfp(kt, n, shim.malloc_gfp);
+		return alloc_gfp(kt, n, malloc_gfp());
 	}
 	return malloc_first(n);
 }
@@ -112,7 +120,7 @@ SHIM_EXPORT void *calloc(size_t nmemb, size_t size)
 	/* kcalloc(): an overflowing product fails without a report */
 	if (__builtin_mul_overflow(nmemb, size, &n))
 		return shim_refused();
-	return alloc_gfp(kt, n, shim.malloc_gfp | __GFP_ZERO);
+	return alloc_gfp(kt, n, malloc_gfp() | __GFP_ZERO);
 }
 
 /* posix_memalign and friends, align a power of two ≥ sizeof(void *).
@@ -143,7 +151,7 @@ SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t n)
 	if (align < sizeof(void *) || !is_pow2(align))
 		return EINVAL;
 	int saved = errno;
-	void *p = aligned_gfp(align, n, shim.malloc_gfp);
+	void *p = aligned_gfp(align, n, malloc_gfp());
 	if (!p)
 		return ENOMEM;      /* errno stays ENOMEM, as glibc leaves it */
 	errno = saved;
@@ -160,7 +168,7 @@ SHIM_EXPORT void *memalign(size_t align, size_t n)
 	}
 	if (!is_pow2(align))
 		align = align <= 1 ? 1 : (size_t)1 << (64 - __builtin_clzll(align - 1));
-	return aligned_gfp(align, n, shim.malloc_gfp);
+	return aligned_gfp(align, n, malloc_gfp());
 }
 
 /* C17 (and glibc ≥ 2.38): the alignment must be a power of two. */
@@ -170,14 +178,14 @@ SHIM_EXPORT void *aligned_alloc(size_t align, size_t n)
 		errno = EINVAL;
 		return NULL;
 	}
-	return aligned_gfp(align, n, shim.malloc_gfp);
+	return aligned_gfp(align, n, malloc_gfp());
 }
 
 SHIM_EXPORT void *valloc(size_t n)
 {
 	if (!shim_ready())
 		return shim_refused();
-	return aligned_gfp(shim.host_page, n, shim.malloc_gfp);
+	return aligned_gfp(shim.host_page, n, malloc_gfp());
 }
 
 SHIM_EXPORT void *pvalloc(size_t n)
@@ -188,14 +196,14 @@ SHIM_EXPORT void *pvalloc(size_t n)
 	if (n > SIZE_MAX - ps)
 		return shim_refused();
 	n = n ? (n + ps - 1) & ~(ps - 1) : ps;
-	return aligned_gfp(ps, n, shim.malloc_gfp);
+	return aligned_gfp(ps, n, malloc_gfp());
 }
 
 /* A block the heap does not know cannot tell its size; copy what is
  * certainly readable: up to the end of its OS page. */
 static void *realloc_foreign(struct kheap_thread *kt, void *p, size_t n)
 {
-	void *q = alloc_gfp(kt, n, shim.malloc_gfp);
+	void *q = alloc_gfp(kt, n, malloc_gfp());
 	if (q) {
 		size_t room = shim.host_page -
 			      ((uintptr_t)p & (shim.host_page - 1));
@@ -237,7 +245,7 @@ SHIM_EXPORT void *realloc(void *p, size_t n)
 	if (owner == KHEAP_NOT_OURS)
 		return realloc_foreign(kt, p, n);
 	size_t old = kheap_ksize(h, p);
-	gfp_t gfp = shim.malloc_gfp;
+	gfp_t gfp = malloc_gfp();
 
 	if (owner == KHEAP_OWNER_VMALLOC && n > h->kmalloc_max_size) {
 		/* a vm area grows or shrinks with mremap */

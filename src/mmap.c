@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "shim.h"
+#include "kernel_api.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -62,7 +63,8 @@ SHIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 	if (!accountable(prot, flags))
 		goto out;
 	shim_self.requests++;
-	if (!vm_user_charge(&shim.heap, kt, p, mlen, GFP_HIGHUSER_MOVABLE)) {
+	if (!vm_user_charge(&shim.heap, kt, p, mlen,
+			    shim_gfp_context(GFP_HIGHUSER_MOVABLE))) {
 		prim_unmap(p, mlen);
 		p = MAP_FAILED;
 		pthread_mutex_unlock(&shim.map_lock);

@@ -6,6 +6,7 @@
  * allocator was handed inside a memalloc scope.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -427,6 +428,28 @@ static void test_scope_reaches_allocator(void **state)
 	assert_true(st.failures >= 2);
 }
 
+/* Plain malloc is kmalloc(n, GFPSHIM_MALLOC_GFP): the scopes reach it too.
+ * malloc(64 KiB) inside a nofs scope is the same GFP_NOFS|__GFP_COMP
+ * order-4 request as kmalloc's, and rule 2 fails it; outside, it works. */
+static void test_scope_reaches_malloc(void **state)
+{
+	(void)state;
+	unsigned flags = memalloc_nofs_save();
+	capture_start();
+	void *p = malloc(65536);
+	int saved = errno;
+	const char *rep = capture_end();
+	memalloc_nofs_restore(flags);
+	assert_null(p);
+	assert_int_equal(saved, ENOMEM);
+	if (!strstr(rep, "GFPSHIM_FAIL rule 2 fired: gfp=GFP_NOFS|__GFP_COMP"))
+		fail_msg("report:\n%s", rep);
+
+	p = malloc(65536);
+	assert_non_null(p);
+	free(p);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -457,6 +480,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cma_alloc_release),
 		cmocka_unit_test(test_scope_gfp),
 		cmocka_unit_test(test_scope_reaches_allocator),
+		cmocka_unit_test(test_scope_reaches_malloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
