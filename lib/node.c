@@ -5,9 +5,12 @@
  * leave a freshly booted kernel.
  *
  * The work is per zone and per pageblock, not per frame: mem_map starts
- * all zero ("untouched", mmzone.h), only reserved frames and the heads of
+ * all zero ("untouched", mmzone.h); only reserved frames and the heads of
  * released blocks are written, and the max-order blocks of the release
- * stay untouched until the allocator takes them (deferred.c).
+ * stay untouched until the allocator takes them (deferred.c).  The
+ * pageblock migratetypes are simply written: one byte per pageblock, 8 KiB
+ * for 16 GiB of 4K pages, too little to be worth an encoding that would
+ * make MIGRATE_MOVABLE the array's zero.
  */
 #include "config.h"
 
