@@ -115,8 +115,9 @@ bool zone_watermark_fast(struct zone *z, unsigned order, unsigned long mark,
 			 gfp_t gfp, struct zone_attempt *seen);
 
 /* Buddy primitives (buddy.c), zone->lock held.  node_init() releases the
- * boot memory through free_pages_core(); pcp->high and pcp->batch are set
- * by node_setup_watermarks() (zone_pcp_update()). */
+ * boot memory through free_pages_core(), its max-order movable blocks
+ * through deferred.c; pcp->high and pcp->batch are set by
+ * node_setup_watermarks() (zone_pcp_update()). */
 /*
  * Block states in mem_map: a free block's first frame has PG_buddy (on
  * free_area[order].free_list[page->mt]) or PG_pcp (on a per-cpu list); an
