@@ -98,6 +98,7 @@ static bool *bool_field(struct gfp_options *o, enum option_id id)
 	case OPT_STRICT_KMALLOC: return &o->strict_kmalloc;
 	case OPT_INHERIT: return &o->inherit;
 	case OPT_TIMESTAMPS: return &o->timestamps;
+	case OPT_CRASH_TRACE: return &o->crash_trace;
 	default: return &o->stats;
 	}
 }
@@ -339,6 +340,9 @@ const struct option_desc options_table[NR_OPTIONS] = {
 	[OPT_SNAPSHOT] = { OPT_SNAPSHOT, "GFPSHIM_SNAPSHOT", "snapshot", OPTT_PATH, "FILE[,signal=SIG]", "",
 		"snapshot of the memory for 'gfpshim map': FILE at exit, FILE.N on SIG; %p: the pid",
 		NULL, 0, 0, apply_snapshot },
+	[OPT_CRASH_TRACE] = { OPT_CRASH_TRACE, "GFPSHIM_CRASH_TRACE", "crash-trace", OPTT_BOOL,
+		"BOOL", "0", "on SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGABRT: log the signal and backtrace, then die of it",
+		NULL, 0, 0, apply_bool },
 	[OPT_VERBOSE] = { OPT_VERBOSE, "GFPSHIM_VERBOSE", "verbose", OPTT_INT, "N", "0",
 		"0: reports only; 1: also the effective machine and options at start; 2: also rule decisions",
 		NULL, 0, 2, apply_int },

@@ -38,6 +38,7 @@ enum option_id {
 	OPT_COMM,
 	OPT_STATS,
 	OPT_SNAPSHOT,
+	OPT_CRASH_TRACE,
 	OPT_VERBOSE,
 	NR_OPTIONS
 };
@@ -101,6 +102,7 @@ struct gfp_options {
 	char comm[16];                  /* TASK_COMM_LEN; "" = the program's */
 	bool stats;
 	char snapshot[256];             /* "" = none */
+	bool crash_trace;               /* report crashes (src/crash.c) */
 	unsigned verbose;
 };
 

@@ -149,6 +149,7 @@ static void build(void)
 	shim_threads_init();
 	/* GFPSHIM_SNAPSHOT's signal handler (snapshot_shim.c) */
 	shim_snapshot_init();
+	shim_crash_init();      /* GFPSHIM_CRASH_TRACE (crash.c) */
 }
 
 bool shim_boot(void)

@@ -189,6 +189,10 @@ void *shim_refused(void);
  * a destructor. */
 void shim_snapshot_init(void);
 
+/* crash.c: GFPSHIM_CRASH_TRACE.  Called once at the end of boot: installs
+ * the crash signals' handler where the program has none. */
+void shim_crash_init(void);
+
 /* Is p inside a region the shim handed out? */
 bool shim_owns(const void *p);
 

@@ -1,7 +1,7 @@
 /* A program with three allocation sites for tests/cmd/sweep.sh:
  *   read_config   fails cleanly: a message and exit status 3
  *   make_buffer   copes: runs without the buffer, exit status 0
- *   copy_name     does not check for NULL: SIGSEGV
+ *   copy_name     does not check for NULL: SIGSEGV in store_name
  * It writes with write(2), so that stdio makes no allocations of its own.
  */
 #include <stdlib.h>
@@ -37,10 +37,21 @@ __attribute__((noinline)) static void make_buffer(void)
 	free(buf);
 }
 
+/* The NULL dereference happens here, one call below the allocation, so
+ * that the crash's own frames and the failed request's differ. */
+__attribute__((noinline)) static void store_name(char *dst, const char *src)
+{
+	size_t i = 0;
+	do
+		dst[i] = src[i];
+	while (src[i++]);
+	__asm__ volatile("" ::: "memory");      /* no tail call, no strcpy */
+}
+
 __attribute__((noinline)) static void copy_name(const char *name)
 {
 	char *copy = malloc(strlen(name) + 1);
-	strcpy(copy, name);             /* the bug: no NULL check */
+	store_name(copy, name);         /* the bug: no NULL check */
 	say(copy);
 	say("\n");
 	free(copy);
