@@ -339,6 +339,19 @@ static void judge_zone(struct explanation *ex, struct explain_zone *ez,
 	long need = s->min + s->lowmem_reserve;
 
 	ez->counts_ok = s->usable > need;
+	if (ez->wmark_unknown) {
+		/* buddy line only: the blocks can still rule it out */
+		if (ez->rmqueue_block)
+			ez->why = EV_NO_NUMBERS;
+		else if (!(ex->alloc_flags & ALLOC_CMA) &&
+			 only_type_ge(lz, ex->order, MIGRATE_CMA))
+			ez->why = EV_CMA_ONLY;
+		else if (only_type_ge(lz, ex->order, MIGRATE_HIGHATOMIC))
+			ez->why = EV_HIGHATOMIC;
+		else
+			ez->why = EV_FRAGMENTATION;
+		return;
+	}
 	if (s->watermark_ok && ez->rmqueue_block) {
 		ez->why = EV_SHOULD_HAVE_SUCCEEDED;
 		return;
@@ -404,7 +417,11 @@ static void usage_numbers(struct explanation *ex, const struct log_report *rep)
 	unsigned long managed = 0;
 	for (unsigned i = 0; i < rep->nr_zones; i++)
 		managed += (unsigned long)to_pages(ex, rep->zones[i].managed_kb);
-	if (!managed && rep->have_ram && rep->have_reserved)
+	/* 6.1+ prints only the zones up to gfp_zone(); the totals below
+	 * them count every zone (__show_mem()) */
+	if (rep->have_ram && rep->have_reserved &&
+	    rep->pages_ram > rep->pages_reserved &&
+	    rep->pages_ram - rep->pages_reserved > managed)
 		managed = rep->pages_ram - rep->pages_reserved;
 	if (!managed)
 		return;
@@ -443,6 +460,16 @@ static const char *human_kb(unsigned long kb, char *buf, size_t len)
 	return buf;
 }
 
+/* "5", or "none" for -1 */
+static const char *order_or_none(int order, char *buf, size_t len)
+{
+	if (order < 0)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%d", order);
+	return buf;
+}
+
 /* ---- the verdict --------------------------------------------------------------- */
 
 static void verdict_text(struct explanation *ex)
@@ -464,7 +491,7 @@ static void verdict_text(struct explanation *ex)
 			 ex->order);
 		break;
 	case EV_CMA_ONLY:
-		if (z->counts_ok || z->seen.watermark_ok)
+		if (z->counts_ok || z->seen.watermark_ok || z->wmark_unknown)
 			snprintf(t, n, "only CMA left: every free block of order "
 				 ">= %u (%s) in %s is on a CMA list (%lu blocks, "
 				 "%s), and %s request may not take CMA pages",
@@ -482,12 +509,22 @@ static void verdict_text(struct explanation *ex)
 				 z->seen.lowmem_reserve);
 		break;
 	case EV_FRAGMENTATION:
-		snprintf(t, n, "fragmentation: %s has %ld free pages, enough for "
-			 "the watermark (min %ld), but no free block of order >= "
-			 "%u (%s) on a list this request may take; the largest "
-			 "free block is order %d", z->name, z->seen.free_pages,
-			 z->seen.min, ex->order, human_kb(block_kb, h1, sizeof(h1)),
-			 z->largest_usable);
+		if (z->wmark_unknown)
+			snprintf(t, n, "fragmentation: %s has %ld free pages by "
+				 "its buddy line (no zone line: its watermark is "
+				 "unknown), but no free block of order >= %u (%s) "
+				 "on a list this request may take; the largest is "
+				 "order %s", z->name, z->seen.free_pages, ex->order,
+				 human_kb(block_kb, h1, sizeof(h1)),
+				 order_or_none(z->largest_usable, h2, sizeof(h2)));
+		else
+			snprintf(t, n, "fragmentation: %s has %ld free pages, "
+				 "enough for the watermark (min %ld), but no free "
+				 "block of order >= %u (%s) on a list this request "
+				 "may take; the largest free block is order %s",
+				 z->name, z->seen.free_pages, z->seen.min, ex->order,
+				 human_kb(block_kb, h1, sizeof(h1)),
+				 order_or_none(z->largest_usable, h2, sizeof(h2)));
 		break;
 	case EV_WATERMARK:
 		snprintf(t, n, "below the %swatermark: %s has %ld usable free "
@@ -497,8 +534,23 @@ static void verdict_text(struct explanation *ex)
 			 z->mark, z->seen.min != z->mark ?
 			 ", after the reserve discounts" : "",
 			 z->seen.lowmem_reserve);
+		if (z->boost) {
+			size_t l = strlen(t);
+			snprintf(t + l, n - l, "; %ld of the printed min is "
+				 "watermark_boost, raised after pageblocks were "
+				 "stolen for fallbacks", z->boost);
+		}
 		break;
 	case EV_HIGHATOMIC:
+		if (ex->order && z->ge_ha_blocks) {
+			snprintf(t, n, "highatomic reserve trap: every free block "
+				 "of order >= %u (%s) in %s is in the highatomic "
+				 "reserve (%lu block%s, letter H), which this "
+				 "request may not use", ex->order,
+				 human_kb(block_kb, h1, sizeof(h1)), z->name,
+				 z->ge_ha_blocks, z->ge_ha_blocks == 1 ? "" : "s");
+			break;
+		}
 		snprintf(t, n, "highatomic reserve trap: the free memory %s "
 			 "needs in %s is held in the highatomic reserve (%ld "
 			 "pages reserved), which this request may not use",
@@ -544,6 +596,12 @@ static void verdict_text(struct explanation *ex)
 				 rep->cma_name, rep->cma_req_pages, rep->cma_ret);
 		break;
 	case EV_NO_NUMBERS:
+		if (z && z->wmark_unknown) {
+			snprintf(t, n, "cannot tell: %s has a free block of order "
+				 ">= %u on a list this request may take, but no "
+				 "zone line gives its watermark", z->name, ex->order);
+			break;
+		}
 		if (z) {
 			snprintf(t, n, "cannot tell: %s has enough free pages "
 				 "(%ld usable > min %ld + lowmem_reserve %ld), but its "
@@ -669,6 +727,7 @@ static void evaluate_zones(struct explanation *ex, const struct log_report *rep)
 			snprintf(ez->name, sizeof(ez->name), "%s", lz->name);
 			ez->node = lz->node;
 			ez->idx = (unsigned)idx;
+			ez->wmark_unknown = !(lz->have & LZ_ZONE_LINE);
 			struct zone *z = load_zone(ex, lz, idx);
 			ez->mark = to_pages(ex, lz->min_kb);
 			ez->low = to_pages(ex, lz->low_kb);
@@ -736,6 +795,21 @@ static void request_notes(struct explanation *ex, const struct log_report *rep)
 			     "only): every block was taken as usable", z->name);
 	}
 	const struct explain_zone *p = ex->primary >= 0 ? &ex->zones[ex->primary] : NULL;
+	for (unsigned i = 0; i < ex->nr_zones && ex->order; i++) {
+		const struct explain_zone *z = &ex->zones[i];
+		if (z == p || z->why == ex->verdict)
+			continue;
+		if (z->why == EV_HIGHATOMIC && z->ge_ha_blocks)
+			note(ex, "%s holds %lu free block%s of order >= %u, all in "
+			     "the highatomic reserve, which this request may not "
+			     "take", z->name, z->ge_ha_blocks,
+			     z->ge_ha_blocks == 1 ? "" : "s", ex->order);
+		else if (z->why == EV_CMA_ONLY && z->ge_cma_blocks)
+			note(ex, "%s holds %lu free block%s of order >= %u, all "
+			     "CMA, which this request may not take", z->name,
+			     z->ge_cma_blocks, z->ge_cma_blocks == 1 ? "" : "s",
+			     ex->order);
+	}
 	if (p && ex->verdict == EV_SHOULD_HAVE_SUCCEEDED) {
 		bool below = true;
 		for (unsigned i = 0; i < ex->nr_zones; i++)
@@ -793,6 +867,7 @@ static void explain_request(struct explanation *ex, const struct log_report *rep
 	ex->mask = rep->mask;
 	ex->gfp = gfp_from_kernel(rep->mask, ex->kv, &unknown);
 	gfp_format(rep->mask, ex->kv, ex->mask_text, sizeof(ex->mask_text));
+	gfp_format_bits(rep->mask, ex->kv, ex->mask_bits, sizeof(ex->mask_bits));
 	if (unknown)
 		note(ex, "bits 0x%x of the mask mean nothing on this kernel "
 		     "(vendor or config bits)", unknown);
@@ -808,6 +883,25 @@ static void explain_request(struct explanation *ex, const struct log_report *rep
 	ex->can_reclaim = (ex->gfp & __GFP_DIRECT_RECLAIM) != 0;
 	ex->alloc_flags = gfp_to_alloc_flags(&ex->node, ex->gfp, ex->order);
 	alloc_flags_text(ex);
+	/* the zone gfp_zone() names, until the printed zones say more */
+	snprintf(ex->highest_zone, sizeof(ex->highest_zone), "%s",
+		 (ex->gfp & __GFP_DMA) ? "DMA" : (ex->gfp & __GFP_DMA32) ? "DMA32" :
+		 (ex->gfp & __GFP_HIGHMEM) ?
+		 ((ex->gfp & __GFP_MOVABLE) ? "Movable" : "HighMem") : "Normal");
+	/* pagefault_out_of_memory() builds its oom_control with no mask */
+	if (rep->kind == LOG_OOM && !rep->mask && !rep->order)
+		note(ex, "gfp_mask=0x0 with order 0 is pagefault_out_of_memory(): "
+		     "a page fault handler returned VM_FAULT_OOM (a driver's "
+		     "fault handler or a memory cgroup charge), not a failed "
+		     "page allocation; the zones below were not what refused it");
+	if (rep->kind == LOG_VMALLOC && rep->have_vm_allocated) {
+		note(ex, "vmalloc takes its pages one by one (order 0, with "
+		     "__GFP_NOWARN) and stopped after %lu of %lu bytes: one "
+		     "page allocation failed there%s", rep->vm_allocated,
+		     rep->vm_size, KVER_MAJOR(ex->kv) == 4 && KVER_MINOR(ex->kv) == 10 ?
+		     ", or the task had a fatal signal pending, on which 4.10's "
+		     "__vmalloc_area_node() stops (commit 5d17a73a2ebe)" : "");
+	}
 }
 
 /* vmalloc messages that are not about pages */
@@ -1077,6 +1171,11 @@ static void text_zone(const struct explanation *ex, const struct explain_zone *z
 	if (ex->node.node_zones[z->idx].nr_reserved_highatomic)
 		sb_printf(sb, ", highatomic reserve %lu",
 			  ex->node.node_zones[z->idx].nr_reserved_highatomic);
+	if (z->wmark_unknown) {
+		sb_printf(sb, " by its buddy line\n    no zone line: min, "
+			  "lowmem_reserve and free CMA unknown\n");
+		goto blocks;
+	}
 	sb_printf(sb, "\n    min %ld (low %ld, high %ld%s)", z->mark, z->low,
 		  z->high, z->boost ? ", boost included" : "");
 	if (s->min != z->mark)
@@ -1092,15 +1191,21 @@ static void text_zone(const struct explanation *ex, const struct explain_zone *z
 	sb_printf(sb, "; %s %ld + %ld: %s\n", z->counts_ok ? ">" : "<=",
 		  s->min, s->lowmem_reserve,
 		  z->counts_ok ? "enough pages" : "too few pages");
+blocks:
 	sb_printf(sb, "    blocks >= order %u: %lu (%s)", ex->order, z->ge_blocks,
 		  human_kb(z->ge_kb, h, sizeof(h)));
 	if (z->ge_cma_blocks)
 		sb_printf(sb, ", %lu of them CMA only", z->ge_cma_blocks);
 	if (z->ge_ha_blocks)
 		sb_printf(sb, ", %lu highatomic only", z->ge_ha_blocks);
-	sb_printf(sb, "; largest free order %d, largest this request may take %d%s\n",
-		  z->largest_any, z->largest_usable,
-		  z->orders_unknown ? " (buddy line cut: higher orders unknown)" : "");
+	if (z->largest_any < 0)
+		sb_printf(sb, "; no free block at all%s\n", z->orders_unknown ?
+			  " in the orders printed" : "");
+	else
+		sb_printf(sb, "; largest free order %d, largest this request may "
+			  "take %s%s\n", z->largest_any,
+			  order_or_none(z->largest_usable, h, sizeof(h)),
+			  z->orders_unknown ? " (buddy line cut: higher orders unknown)" : "");
 	sb_printf(sb, "    -> %s\n", explain_verdict_names[z->why]);
 }
 
@@ -1155,6 +1260,9 @@ void explain_format_text(const struct explanation *ex, struct sbuf *sb)
 			  rep->comm[0] ? rep->comm : "?", ex->order,
 			  human_kb((unsigned long)ex->page_kb << ex->order, h, sizeof(h)),
 			  ex->mask_text);
+		if (!rep->mask_named && ex->mask_bits[0])
+			sb_printf(sb, "  mode bits (the kernel printed no names): %s\n",
+				  ex->mask_bits);
 		if (rep->kind == LOG_VMALLOC && rep->vm_size)
 			sb_printf(sb, "  vmalloc of %lu bytes%s\n", rep->vm_size,
 				  rep->have_vm_allocated ? " (part allocated)" : "");
@@ -1261,6 +1369,8 @@ void explain_format_json(const struct explanation *ex, struct sbuf *sb)
 	if (ex->have_request) {
 		sb_printf(sb, ",\"order\":%u,\"mask\":\"0x%x\",", ex->order, ex->mask);
 		json_key(sb, "mode", ex->mask_text);
+		sb_puts(sb, ",");
+		json_key(sb, "mode_bits", ex->mask_bits);
 		sb_puts(sb, ",");
 		json_key(sb, "migratetype", migratetype_names[ex->migratetype]);
 		sb_puts(sb, ",");

@@ -79,6 +79,8 @@ struct explain_zone {
 	bool rmqueue_block;             /* __rmqueue could take a block ≥ order */
 	bool orders_unknown;            /* buddy line cut or missing */
 	bool letters_unknown;           /* buddyinfo counts only */
+	bool wmark_unknown;             /* no zone line: free from the buddy
+					   total, min/low/high unknown */
 	int largest_any;                /* largest order with a free block, -1 */
 	int largest_usable;             /* … on a list this request may take */
 	unsigned long ge_blocks, ge_cma_blocks, ge_ha_blocks;   /* blocks ≥ order */
@@ -106,6 +108,7 @@ struct explanation {
 	uint32_t mask;                  /* as the kernel numbered it */
 	gfp_t gfp;                      /* canonical */
 	char mask_text[256];            /* "0xa20(GFP_ATOMIC)" for kv */
+	char mask_bits[256];            /* "__GFP_HIGH|__GFP_ATOMIC|…" */
 	int migratetype;
 	unsigned alloc_flags;
 	char alloc_flags_text[160];

@@ -440,10 +440,105 @@ static void emit_record(struct log *log, size_t *tlen, const char *s,
 	*tlen += n + 1;
 }
 
-static void split_records(struct log *log, const char *text, size_t len)
+/* ---- logs that came by mail ------------------------------------------------ */
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* A log copied from a mail archive's raw message is quoted-printable:
+ * lines end in a soft break "=" and '=' itself is "=3D" (Outlook also
+ * writes each newline as "=0A").  Both must be present: a kernel line may
+ * end in '=' but never holds "=3D" or "=0A=". */
+static bool quoted_printable(const char *text, size_t len)
+{
+	bool soft = false, escape = false;
+
+	for (size_t i = 0; i + 1 < len && !(soft && escape); i++) {
+		if (text[i] != '=')
+			continue;
+		if (text[i + 1] == '\n' || (text[i + 1] == '\r' && i + 2 < len &&
+					    text[i + 2] == '\n'))
+			soft = true;
+		else if (i + 2 < len && ((text[i + 1] == '3' && text[i + 2] == 'D') ||
+					 (text[i + 1] == '0' && text[i + 2] == 'A' &&
+					  i + 3 < len && text[i + 3] == '=')))
+			escape = true;
+	}
+	return soft && escape;
+}
+
+/* Decode quoted-printable text into out (at most len bytes): soft breaks
+ * join lines, "=XX" becomes its byte.  line[k] receives the input line
+ * that decoded line k starts on.  Returns the decoded length. */
+static size_t qp_decode(const char *text, size_t len, char *out,
+			uint32_t *line, unsigned *nr_lines)
+{
+	size_t n = 0;
+	unsigned in_line = 1, k = 0;
+
+	line[k++] = in_line;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (c == '\n') {
+			in_line++;
+			out[n++] = c;
+			line[k++] = in_line;
+			continue;
+		}
+		if (c != '=') {
+			out[n++] = c;
+			continue;
+		}
+		size_t j = i + 1;
+		while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r'))
+			j++;
+		if (j >= len || text[j] == '\n') {     /* soft line break */
+			if (j < len)
+				in_line++;
+			i = j;
+			continue;
+		}
+		int hi = i + 2 < len ? hex_val(text[i + 1]) : -1;
+		int lo = hi >= 0 ? hex_val(text[i + 2]) : -1;
+		if (lo < 0) {
+			out[n++] = c;
+			continue;
+		}
+		out[n++] = (char)(hi << 4 | lo);
+		if (out[n - 1] == '\n')
+			line[k++] = in_line;
+		i += 2;
+	}
+	*nr_lines = in_line;
+	return n;
+}
+
+/* Mail quote marks ("> ", ">>> ") before a line a reply quoted. */
+static const char *skip_quote_marks(const char *s, const char *e)
+{
+	const char *p = s;
+
+	while (p < e && *p == '>') {
+		p++;
+		if (p < e && *p == ' ')
+			p++;
+	}
+	return p;
+}
+
+static void split_records(struct log *log, const char *text, size_t len,
+			  const uint32_t *line_of)
 {
 	size_t tlen = 0;
-	unsigned lineno = 0;
+	unsigned lineno = 0, k = 0;
 	bool kmsg = false;
 	const char *end = text + len;
 
@@ -451,7 +546,8 @@ static void split_records(struct log *log, const char *text, size_t len)
 		const char *e = memchr(s, '\n', (size_t)(end - s));
 		if (!e)
 			e = end;
-		lineno++;
+		lineno = line_of ? line_of[k++] : lineno + 1;
+		s = skip_quote_marks(s, e);
 
 		/* /dev/kmsg dictionary lines (" SUBSYSTEM=usb") */
 		bool dict = false;
@@ -480,7 +576,8 @@ static void split_records(struct log *log, const char *text, size_t len)
 		}
 		s = e + 1;
 	}
-	log->nr_lines = lineno;
+	if (!line_of)
+		log->nr_lines = lineno;
 }
 
 /* ---- classifying records ---------------------------------------------------- */
@@ -1591,7 +1688,23 @@ struct log *log_parse(const char *text, size_t len, struct gfp_error *err)
 	struct log *log = log_alloc(len, err);
 	if (!log)
 		return NULL;
-	split_records(log, text, len);
+	if (quoted_printable(text, len)) {
+		size_t map = page_round(len + 1) + page_round((len + 2) * sizeof(uint32_t));
+		char *buf = prim_map(map);
+		if (!buf) {
+			snprintf(err->msg, sizeof(err->msg), "cannot map %zu bytes "
+				 "to decode the quoted-printable log: %s", map,
+				 strerror(errno));
+			log_free(log);
+			return NULL;
+		}
+		uint32_t *line_of = (uint32_t *)(buf + page_round(len + 1));
+		size_t n = qp_decode(text, len, buf, line_of, &log->nr_lines);
+		split_records(log, buf, n, line_of);
+		prim_unmap(buf, map);
+	} else {
+		split_records(log, text, len, NULL);
+	}
 	build_reports(log);
 	return log;
 }
