@@ -1407,16 +1407,17 @@ void explain_format_json(const struct explanation *ex, struct sbuf *sb)
 			  "\"largest_order\":%d,\"largest_usable_order\":%d,"
 			  "\"blocks_ge_order\":%lu,\"kb_ge_order\":%lu,"
 			  "\"cma_blocks_ge_order\":%lu,\"highatomic_blocks_ge_order\":%lu,"
-			  "\"orders_unknown\":%s}",
+			  "\"orders_unknown\":%s,\"zone_line\":%s}",
 			  s->free_pages,
 			  ex->node.node_zones[z->idx].vm_stat[NR_FREE_CMA_PAGES],
 			  z->cma, z->highatomic, z->mark, z->low, z->high, z->boost,
 			  z->boost_floor, s->min, s->lowmem_reserve, s->usable,
-			  z->counts_ok ? "true" : "false",
-			  s->watermark_ok ? "true" : "false",
+			  z->counts_ok && !z->wmark_unknown ? "true" : "false",
+			  s->watermark_ok && !z->wmark_unknown ? "true" : "false",
 			  z->rmqueue_block ? "true" : "false", z->largest_any,
 			  z->largest_usable, z->ge_blocks, z->ge_kb, z->ge_cma_blocks,
-			  z->ge_ha_blocks, z->orders_unknown ? "true" : "false");
+			  z->ge_ha_blocks, z->orders_unknown ? "true" : "false",
+			  z->wmark_unknown ? "false" : "true");
 	}
 	sb_puts(sb, "]");
 	const struct explain_usage *u = &ex->usage;
