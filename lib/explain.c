@@ -63,14 +63,14 @@ struct kv_rule {
 
 static const struct kv_rule kv_rules[] = {
 	{ LOGF_NODEMASK, true, KVER(4, 10, 0), KV_ANY_MAX, "\", nodemask=\" (4.10+)" },
-	{ LOGF_UNSTABLE, true, 0, KVER(5, 9, 0xffff), "\"unstable:\" (up to 5.9)" },
+	{ LOGF_UNSTABLE, true, 0, KVER(5, 7, 0xffff), "\"unstable:\" (up to 5.7)" },
 	{ LOGF_PAGES_SCANNED, true, 0, KVER(4, 9, 0xffff), "\"pages_scanned:\" (up to 4.9)" },
-	{ LOGF_HIGHATOMIC_KB, true, KVER(5, 10, 0), KV_ANY_MAX, "\"reserved_highatomic:\" (5.10+)" },
+	{ LOGF_HIGHATOMIC_KB, true, KVER(5, 5, 0), KV_ANY_MAX, "\"reserved_highatomic:\" (5.5+)" },
 	{ LOGF_BOOST, true, KVER(6, 1, 0), KV_ANY_MAX, "zone \"boost:\" (6.1+)" },
 	{ LOGF_SEC_PAGETABLES, true, KVER(6, 1, 0), KV_ANY_MAX, "\"sec_pagetables:\" (6.1+)" },
 	{ LOGF_UID, true, KVER(6, 12, 0), KV_ANY_MAX, "\"UID:\" in the CPU line (6.12+)" },
-	{ LOGF_ZONE_STACK, true, 0, KVER(5, 9, 0xffff), "zone \"kernel_stack:\" (up to 5.9)" },
-	{ LOGF_NODE_STACK, true, KVER(5, 10, 0), KV_ANY_MAX, "Node \"kernel_stack:\" (5.10+)" },
+	{ LOGF_ZONE_STACK, true, 0, KVER(5, 8, 0xffff), "zone \"kernel_stack:\" (up to 5.8)" },
+	{ LOGF_NODE_STACK, true, KVER(5, 9, 0), KV_ANY_MAX, "Node \"kernel_stack:\" (5.9+)" },
 };
 
 static bool kv_allowed(const struct log_report *rep, kver_t kv)

@@ -162,8 +162,10 @@ static void show_global_block(struct sbuf *sb, struct pglist_data *pgdat,
 		sb_printf(sb, "\n sec_pagetables:%lu",
 			  node_stat(pgdat, NR_SECONDARY_PAGETABLE));
 	sb_printf(sb, " bounce:%lu\n", global_zone_stat(pgdat, NR_BOUNCE));
-	/* kernel_misc_reclaimable shown from 5.16 */
-	if (kv >= KVER(5, 16, 0))
+	/* kernel_misc_reclaimable shown from 5.15 (eb2169cee36f, 2021-09);
+	 * a 5.15 log prints it without the zone's boost: (public log
+	 * x86_64-5.15-order6-dmesg-T) */
+	if (kv >= KVER(5, 15, 0))
 		sb_printf(sb, " kernel_misc_reclaimable:%lu\n",
 			  node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE));
 	sb_printf(sb, " free:%lu free_pcp:%lu free_cma:%lu\n",

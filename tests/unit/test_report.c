@@ -94,6 +94,9 @@ static void test_show_mem_fields_per_version(void **state)
 		{ KVER(5, 4, 0), "Swap cache stats: add 0, delete 0, find 0/0\n", "pages_scanned" },
 		{ KVER(5, 10, 0), " reserved_highatomic:0KB active_anon:", " unstable:" },
 		{ KVER(5, 10, 0), " writeback_tmp:0kB kernel_stack:0kB all_unreclaimable? no\n", " boost:" },
+		{ KVER(5, 10, 0), " pagetables:0 bounce:0\n free:", "kernel_misc_reclaimable" },
+		/* tests/data/logs/public/x86_64-5.15-order6-dmesg-T.log */
+		{ KVER(5, 15, 0), " pagetables:0 bounce:0\n kernel_misc_reclaimable:0\n free:", " boost:" },
 		{ KVER(6, 1, 0), "Normal free:1048576kB boost:0kB min:", "Swap cache stats" },
 		{ KVER(6, 1, 0), " mapped:0 shmem:0 pagetables:0\n sec_pagetables:0 bounce:0\n kernel_misc_reclaimable:0\n", "kernel_stack:0kB pagetables:0kB bounce" },
 		{ KVER(6, 6, 0), " shmem:0kB writeback_tmp:0kB", "shmem_thp" },
