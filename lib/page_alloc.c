@@ -189,7 +189,8 @@ static bool may_reserve_highatomic(kver_t kv, unsigned order,
 {
 	if (kver_alloc_reserves_split(kv))
 		return (alloc_flags & ALLOC_HIGHATOMIC) != 0;
-	return order && (alloc_flags & ALLOC_HARDER);
+	/* MIGRATE_HIGHATOMIC came in 4.4 (it replaced MIGRATE_RESERVE) */
+	return kv >= KVER(4, 4, 0) && order && (alloc_flags & ALLOC_HARDER);
 }
 
 /* get_page_from_freelist(): walk the zones from the preferred one down,

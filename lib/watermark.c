@@ -404,6 +404,22 @@ static long discounted_min(kver_t kv, long min, unsigned alloc_flags)
 	return min;
 }
 
+/* Before 4.4 ("mm, page_alloc: only enforce watermarks for order-0
+ * allocations") __zone_watermark_ok() had no per-list check: each lower
+ * order's free pages were taken away from the count while the watermark
+ * halved per order.  CMA is discounted only against the first test. */
+static bool order_loop_pre_4_4(const struct zone *z, unsigned order,
+			       long free_pages, long min)
+{
+	for (unsigned o = 0; o < order; o++) {
+		free_pages -= (long)(z->free_area[o].nr_free << o);
+		min >>= 1;
+		if (free_pages <= min)
+			return false;
+	}
+	return true;
+}
+
 bool zone_watermark_ok(struct zone *z, unsigned order, unsigned long mark,
 		       unsigned highest_zoneidx, unsigned alloc_flags,
 		       struct zone_attempt *seen)
@@ -414,7 +430,9 @@ bool zone_watermark_ok(struct zone *z, unsigned order, unsigned long mark,
 	long usable = free_pages - unusable_free(z, order, alloc_flags, &harder);
 	long min = discounted_min(kv, (long)mark, alloc_flags);
 	long reserve = z->lowmem_reserve[highest_zoneidx];
-	bool has_block = zone_has_block(z, order, alloc_flags, harder);
+	bool has_block = kv < KVER(4, 4, 0) ?
+		order_loop_pre_4_4(z, order, free_pages - ((1L << order) - 1), min) :
+		zone_has_block(z, order, alloc_flags, harder);
 	bool ok = usable > min + reserve && (!order || has_block);
 
 	if (seen) {

@@ -380,6 +380,32 @@ static void test_order_loop(void **state)
 
 /* 5.4+: an atomic order-0 request that fails at the boosted min retries
  * without the boost. */
+/* Before 4.4 a high-order request needed the free pages *above* each lower
+ * order to beat a watermark halved per order, whatever lists held them:
+ * 4700 of 5000 free pages at order 0 leave 293 ≤ 1000/2, so an order-3
+ * request fails on 3.10 although an order-3 block is free — which 4.9's
+ * per-list loop accepts. */
+static bool order3_ok(kver_t kv)
+{
+	struct zone *z = plain_zone(kv, 5000, 0, 0);
+	z->free_area[0].nr_free = 4700;
+	z->free_area[3].free_list[MIGRATE_UNMOVABLE] = 1234;
+	z->free_area[3].nr_free = 1;
+	z->free_area[3].nr_free_mt[MIGRATE_UNMOVABLE] = 1;
+	return zone_watermark_ok(z, 3, 1000, 0, ALLOC_WMARK_MIN, NULL);
+}
+
+static void test_order_loop_pre_4_4(void **state)
+{
+	(void)state;
+	assert_false(order3_ok(KVER(3, 10, 0)));
+	assert_true(order3_ok(KVER(4, 9, 0)));
+	/* with 4000 pages at order 0: 993 > 500, then 993 > 250 and 125 */
+	struct zone *z = plain_zone(KVER(3, 10, 0), 5000, 0, 0);
+	z->free_area[0].nr_free = 4000;
+	assert_true(zone_watermark_ok(z, 3, 1000, 0, ALLOC_WMARK_MIN, NULL));
+}
+
 static void test_boost_ignored_for_atomic(void **state)
 {
 	(void)state;
@@ -479,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_discounts_per_version),
 		cmocka_unit_test(test_unusable_free),
 		cmocka_unit_test(test_order_loop),
+		cmocka_unit_test(test_order_loop_pre_4_4),
 		cmocka_unit_test(test_boost_ignored_for_atomic),
 		cmocka_unit_test(test_seed000_marks_before_cma),
 		cmocka_unit_test(test_sysctl_after_cma),
