@@ -83,8 +83,11 @@ void cmd_sweep_usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"PROGRAM's stdin and stdout are /dev/null.  Runs are grouped by\n"
-		"the call site that was failed (the first frame outside the shim);\n"
-		"each crash class gets a 'gfpshim run' line that reproduces it.\n"
+		"the call site that was failed (the first frame outside the shim).\n"
+		"The runs log their crashes (--crash-trace, on unless given): a\n"
+		"crash class is a signal and the top frames of the program's own\n"
+		"backtrace at the crash, past libc and the loader; each gets a\n"
+		"'gfpshim run' line that reproduces it.\n"
 		"Exit status: 0 no run crashed or hung; 3 some did; 2 bad flag or\n"
 		"value (nothing was run); 1 the sweep itself failed.\n");
 }
@@ -394,7 +397,8 @@ static int launch(struct sweep *sw, struct sweep_run *r, char **envp_base,
 	}
 	snprintf(fail_var, sizeof(fail_var), "GFPSHIM_FAIL=%s", rule);
 	snprintf(log_var, sizeof(log_var), "GFPSHIM_LOG=%s", log);
-	const char *extra[] = { fail_var, log_var, NULL };
+	/* last: NULL when the user chose --crash-trace themselves */
+	const char *extra[] = { fail_var, log_var, sw->crash_var, NULL };
 	char library[4096];
 	if (run_library("sweep", library, sizeof(library)) != CMD_OK)
 		return CMD_FAILED;
@@ -630,6 +634,10 @@ int cmd_sweep(int argc, char **argv)
 	sw.flags.value[OPT_FAIL] = NULL;
 	if (check_filter(sw.filter, opts.machine.kernel) != CMD_OK)
 		return CMD_USAGE;
+	/* the runs log their crashes' frames, unless the user said not to */
+	if (!opts.set[OPT_CRASH_TRACE])
+		sw.crash_var = "GFPSHIM_CRASH_TRACE=1";
+	sw.crash_trace = opts.crash_trace || sw.crash_var;
 	char library[4096];
 	if (run_library("sweep", library, sizeof(library)) != CMD_OK)
 		return CMD_FAILED;

@@ -15,7 +15,9 @@
 #include "run.h"
 
 #define SWEEP_SITE_MAX   192    /* one symbolized frame */
-#define SWEEP_FRAMES     6      /* top frames kept for a crash class */
+#define SWEEP_FRAMES     6      /* top frames kept of a failed request */
+#define SWEEP_CRASH_FRAMES 8    /* top frames kept of a crash */
+#define SWEEP_CRASH_KEY  3      /* program frames that name a crash class */
 #define SWEEP_DEFAULT_MAX_RUNS 10000
 #define SWEEP_DEFAULT_TIMEOUT  30
 
@@ -47,6 +49,17 @@ struct sweep_run {
 	char failure[96];               /* "order:0, mode:0xcc0(GFP_KERNEL)" */
 	unsigned nr_frames;
 	char frames[SWEEP_FRAMES][SWEEP_SITE_MAX];
+
+	/* The crash record of the run's shim (GFPSHIM_CRASH_TRACE), kept
+	 * when it names the signal the run died of. */
+	bool traced;
+	char crash[96];                 /* "SIGSEGV (SEGV_MAPERR), fault
+	                                   address 0x0" */
+	unsigned nr_crash_frames;       /* innermost first */
+	char crash_frames[SWEEP_CRASH_FRAMES][SWEEP_SITE_MAX];
+	unsigned crash_first;           /* the first program frame: past
+	                                   libc, the loader, the shim */
+	char crash_key[SWEEP_CRASH_KEY * SWEEP_SITE_MAX]; /* its class */
 };
 
 /* A stack found in unique mode, for the reproducer's seed file. */
@@ -61,6 +74,9 @@ struct sweep {
 	double timeout;
 	unsigned max_runs;
 	bool json, quiet;
+	bool crash_trace;               /* the runs log their crashes */
+	const char *crash_var;          /* "GFPSHIM_CRASH_TRACE=1" for the
+	                                   runs, or NULL: the user's choice */
 	char dir[4096];
 
 	struct run_flags flags;         /* the table's flags, but --fail */
@@ -86,8 +102,16 @@ size_t sweep_stack_lines(const char *buf, size_t len,
 			 void *arg);
 /* Read the run's reports (its GFPSHIM_LOG files): the frames of the
  * injected failure's backtrace and the "order:…, mode:…" of its
- * warn_alloc() header, when the report layer wrote them. */
+ * warn_alloc() header, when the report layer wrote them; the crash
+ * record, when the run died of the signal it names. */
 void sweep_read_reports(const struct sweep *sw, struct sweep_run *r);
+/* Where run r crashed, as its crash class names it: the first program
+ * frame of its crash trace, or (with no trace) the failed call site. */
+const char *sweep_crash_at(const struct sweep_run *r);
+/* Runs a and b (both crashes) are one crash class: the same signal and
+ * the same top program frames (function names, not offsets), or with no
+ * trace, the same failed call site. */
+bool sweep_same_crash(const struct sweep_run *a, const struct sweep_run *b);
 const char *sweep_signal_name(int sig, char *buf, size_t len);
 /* "clean", "exit 3", "SIGSEGV", "hang" */
 const char *sweep_outcome_text(const struct sweep_run *r, char *buf,

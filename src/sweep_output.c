@@ -38,7 +38,11 @@ void sweep_progress(const struct sweep *sw, const struct sweep_run *done)
 		if (!done)
 			return;
 		sweep_outcome_text(done, out, sizeof(out));
-		if (done->injected)
+		if (done->injected && done->traced)
+			fprintf(stderr, "gfpshim sweep: run %u: %s in %s, failed "
+				"%s\n", done->n, out, sweep_crash_at(done),
+				done->site);
+		else if (done->injected)
 			fprintf(stderr, "gfpshim sweep: run %u: %s, failed %s\n",
 				done->n, out, done->site);
 		else
@@ -209,8 +213,9 @@ static void count_rows(const struct sweep_run **rows, unsigned nr,
 		counts[rows[i]->outcome]++;
 }
 
-/* Runs grouped by site, then crash classes (signal and site), each in
- * the order of its first row. */
+/* Runs grouped by site, then crash classes (signal and the top program
+ * frames of the crash, sweep_same_crash()), each in the order of its
+ * first row. */
 struct group {
 	const struct sweep_run *first;
 	unsigned runs;
@@ -228,8 +233,8 @@ static unsigned group_sites(const struct sweep_run **rows, unsigned nr,
 			continue;
 		unsigned k;
 		for (k = 0; k < ng; k++)
-			if (!strcmp(g[k].first->site, r->site) &&
-			    (!crashes || g[k].first->code == r->code))
+			if (crashes ? sweep_same_crash(g[k].first, r) :
+			    !strcmp(g[k].first->site, r->site))
 				break;
 		if (k == ng) {
 			memset(&g[ng], 0, sizeof(g[ng]));
@@ -270,16 +275,35 @@ static void scratch_put(struct scratch *sc)
 
 /* ---- the table ------------------------------------------------------------ */
 
-static void print_frames(const struct sweep_run *r, FILE *out)
+static void print_list(FILE *out, const char (*frames)[SWEEP_SITE_MAX],
+		       unsigned nr)
 {
-	fprintf(out, "     frames: ");
-	if (!r->nr_frames) {
-		fprintf(out, "%s (the failed request's caller)\n", r->site);
-		return;
-	}
-	for (unsigned i = 0; i < r->nr_frames; i++)
-		fprintf(out, "%s%s", i ? " < " : "", r->frames[i]);
+	for (unsigned i = 0; i < nr; i++)
+		fprintf(out, "%s%s", i ? " < " : "", frames[i]);
 	fputc('\n', out);
+}
+
+/* A crash class: the crash's own frames when the run logged them, then
+ * the request that was failed before it. */
+static void print_crash(const struct sweep *sw, const struct sweep_run *r,
+			FILE *out)
+{
+	if (r->traced) {
+		fprintf(out, "     signal: %s\n", r->crash);
+		fprintf(out, "     crash frames: ");
+		print_list(out, r->crash_frames, r->nr_crash_frames);
+	} else {
+		fprintf(out, "     crash frames: none logged (%s)\n",
+			sw->crash_trace ? "the program's own handler, or a "
+			"signal the shim does not trace" : "--crash-trace=0");
+	}
+	fprintf(out, "     failed request: ");
+	if (r->failure[0])
+		fprintf(out, "%s, ", r->failure);
+	if (r->nr_frames)
+		print_list(out, r->frames, r->nr_frames);
+	else
+		fprintf(out, "%s\n", r->site);
 }
 
 void sweep_print_table(const struct sweep *sw, FILE *out)
@@ -354,10 +378,11 @@ void sweep_print_table(const struct sweep *sw, FILE *out)
 	for (unsigned i = 0; i < nc; i++) {
 		const struct sweep_run *r = g[i].first;
 		fprintf(out, "  %u. %s at %s (%u %s)\n", i + 1,
-			sweep_outcome_text(r, o, sizeof(o)), r->site, g[i].runs,
+			sweep_outcome_text(r, o, sizeof(o)), sweep_crash_at(r),
+			g[i].runs,
 			sw->mode == SWEEP_NTH ? (g[i].runs == 1 ? "run" : "runs") :
 			(g[i].runs == 1 ? "stack" : "stacks"));
-		print_frames(r, out);
+		print_crash(sw, r, out);
 		if (sweep_reproducer(sw, r, cmd, sizeof(cmd)))
 			fprintf(out, "     reproduce: %s\n", cmd);
 		else
@@ -387,6 +412,18 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* ", \"frames\": [...]" */
+static void json_frames(FILE *out, const char (*frames)[SWEEP_SITE_MAX],
+			unsigned nr)
+{
+	fprintf(out, ", \"frames\": [");
+	for (unsigned i = 0; i < nr; i++) {
+		fprintf(out, "%s", i ? ", " : "");
+		json_string(out, frames[i]);
+	}
+	fputc(']', out);
+}
+
 static void json_run(const struct sweep *sw, const struct sweep_run *r,
 		     FILE *out)
 {
@@ -403,12 +440,16 @@ static void json_run(const struct sweep *sw, const struct sweep_run *r,
 		fprintf(out, ", \"failure\": ");
 		json_string(out, r->failure);
 	}
-	fprintf(out, ", \"frames\": [");
-	for (unsigned i = 0; i < r->nr_frames; i++) {
-		fprintf(out, "%s", i ? ", " : "");
-		json_string(out, r->frames[i]);
+	json_frames(out, r->frames, r->nr_frames);
+	fprintf(out, ", \"outcome\": \"%s\"", outcome_names[r->outcome]);
+	if (r->traced) {
+		fprintf(out, ", \"crash\": {\"text\": ");
+		json_string(out, r->crash);
+		fprintf(out, ", \"at\": ");
+		json_string(out, sweep_crash_at(r));
+		json_frames(out, r->crash_frames, r->nr_crash_frames);
+		fputc('}', out);
 	}
-	fprintf(out, "], \"outcome\": \"%s\"", outcome_names[r->outcome]);
 	if (r->outcome == OUTCOME_ERROR || r->outcome == OUTCOME_CLEAN)
 		fprintf(out, ", \"exit\": %d", r->code);
 	if (r->outcome == OUTCOME_CRASH)
@@ -470,8 +511,13 @@ void sweep_print_json(const struct sweep *sw, FILE *out)
 	unsigned nc = group_sites(rows, nr, g, true);
 	for (unsigned i = 0; i < nc; i++) {
 		const struct sweep_run *r = g[i].first;
-		fprintf(out, "%s\n  {\"signal\": \"%s\", \"site\": ", i ? "," : "",
+		fprintf(out, "%s\n  {\"signal\": \"%s\", \"at\": ", i ? "," : "",
 			sweep_outcome_text(r, o, sizeof(o)));
+		json_string(out, sweep_crash_at(r));
+		fprintf(out, ", \"traced\": %s", r->traced ? "true" : "false");
+		if (r->traced)
+			json_frames(out, r->crash_frames, r->nr_crash_frames);
+		fprintf(out, ", \"site\": ");
 		json_string(out, r->site);
 		fprintf(out, ", \"runs\": %u, \"first\": %u, \"reproduce\": ",
 			g[i].runs, r->n);

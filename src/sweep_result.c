@@ -82,9 +82,42 @@ static const char *frame_text(const char *line)
 	return p;
 }
 
+/* The crash record (src/crash.c): "gfpshim: COMM[TID]: crash: SIG (…)…",
+ * "Crash trace:", then one " frame" line each.  The first record only:
+ * the process dies of it.  Returns true when the line was the record's. */
+static bool parse_crash(struct sweep_run *r, const char *l, int *state)
+{
+	enum { NONE, HEADER, FRAMES, DONE };
+
+	if (*state == NONE) {
+		const char *c = strstr(l, "]: crash: ");
+		if (strncmp(l, "gfpshim: ", 9) || !c)
+			return false;
+		snprintf(r->crash, sizeof(r->crash), "%s", c + 10);
+		*state = HEADER;
+		return true;
+	}
+	if (*state == HEADER) {
+		*state = strcmp(l, "Crash trace:") ? DONE : FRAMES;
+		return *state == FRAMES;
+	}
+	if (*state == FRAMES) {
+		if (l[0] != ' ' || !l[1]) {
+			*state = DONE;
+			return false;
+		}
+		if (r->nr_crash_frames < SWEEP_CRASH_FRAMES)
+			snprintf(r->crash_frames[r->nr_crash_frames++],
+				 SWEEP_SITE_MAX, "%s", l + 1);
+		return true;
+	}
+	return false;
+}
+
 static void parse_report(struct sweep_run *r, char *text)
 {
 	bool in_fault = false, in_trace = false, have_trace = false;
+	int crash_state = 0;
 
 	for (char *line = text, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -92,6 +125,9 @@ static void parse_report(struct sweep_run *r, char *text)
 			*next++ = '\0';
 		const char *l = strip_stamp(line);
 		const char *hdr = strstr(l, "page allocation failure: ");
+
+		if (parse_crash(r, l, &crash_state))
+			continue;
 
 		if (!strcmp(l, "FAULT_INJECTION: forcing a failure.")) {
 			in_fault = true;
@@ -130,6 +166,88 @@ static void parse_report(struct sweep_run *r, char *text)
 	}
 }
 
+/* ---- crash classes ---------------------------------------------------------- */
+
+/* Objects every crash passes through on its way to the fault (strcpy,
+ * abort, the start of the program): a class is named by the frames after
+ * them. */
+static bool runtime_frame(const char *frame)
+{
+	static const char *const runtime[] = {
+		"libc.so", "libc-", "ld-linux", "ld64.so", "libpthread",
+		"libgcc_s", "libstdc++", "libgfpshim",
+	};
+	size_t n = strlen(frame);
+	if (!n || frame[n - 1] != ']')
+		return false;
+	const char *obj = strrchr(frame, '[');
+	if (!obj)
+		return false;
+	obj++;
+	for (size_t i = 0; i < sizeof(runtime) / sizeof(runtime[0]); i++)
+		if (!strncmp(obj, runtime[i], strlen(runtime[i])))
+			return true;
+	return false;
+}
+
+/* "func+0x1/0x2 [mod]" as "func [mod]": offsets move with every build
+ * and with the line that faults; the function and its object do not. */
+static size_t frame_name(const char *frame, char *buf, size_t len)
+{
+	const char *plus = strchr(frame, '+');
+	const char *mod = strstr(frame, " [");
+	if (!plus || (mod && plus > mod))
+		return (size_t)snprintf(buf, len, "%s", frame);
+	return (size_t)snprintf(buf, len, "%.*s%s", (int)(plus - frame), frame,
+				mod ? mod : "");
+}
+
+/* The record counts when the run died of the signal it names; then its
+ * first program frame and its class key. */
+static void crash_classify(struct sweep_run *r)
+{
+	char sig[32];
+
+	sweep_signal_name(r->code, sig, sizeof(sig));
+	size_t n = strlen(sig);
+	r->traced = r->outcome == OUTCOME_CRASH && r->nr_crash_frames &&
+		    !strncmp(r->crash, sig, n) &&
+		    (r->crash[n] == ' ' || !r->crash[n]);
+	if (!r->traced)
+		return;
+	r->crash_first = 0;
+	while (r->crash_first < r->nr_crash_frames &&
+	       runtime_frame(r->crash_frames[r->crash_first]))
+		r->crash_first++;
+	if (r->crash_first == r->nr_crash_frames)
+		r->crash_first = 0;     /* all runtime: name it by those */
+	size_t used = 0;
+	for (unsigned i = r->crash_first; i < r->nr_crash_frames &&
+	     i < r->crash_first + SWEEP_CRASH_KEY; i++) {
+		if (used && used + 3 < sizeof(r->crash_key)) {
+			memcpy(r->crash_key + used, " < ", 4);
+			used += 3;
+		}
+		if (used < sizeof(r->crash_key))
+			used += frame_name(r->crash_frames[i],
+					   r->crash_key + used,
+					   sizeof(r->crash_key) - used);
+	}
+}
+
+const char *sweep_crash_at(const struct sweep_run *r)
+{
+	return r->traced ? r->crash_frames[r->crash_first] : r->site;
+}
+
+bool sweep_same_crash(const struct sweep_run *a, const struct sweep_run *b)
+{
+	if (a->code != b->code || a->traced != b->traced)
+		return false;
+	return a->traced ? !strcmp(a->crash_key, b->crash_key) :
+			   !strcmp(a->site, b->site);
+}
+
 void sweep_read_reports(const struct sweep *sw, struct sweep_run *r)
 {
 	char prefix[32], path[4400];
@@ -160,6 +278,7 @@ void sweep_read_reports(const struct sweep *sw, struct sweep_run *r)
 		return;
 	text[n] = '\0';
 	parse_report(r, text);
+	crash_classify(r);
 }
 
 const char *sweep_signal_name(int sig, char *buf, size_t len)

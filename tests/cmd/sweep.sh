@@ -1,16 +1,21 @@
 #!/bin/sh
 # gfpshim sweep: over tests/cmd/sweep_target (three allocation sites, one
-# of whose NULL paths crashes) it finds exactly that crash, names its site,
-# and prints a line that reproduces it; over sort(1) it completes and
-# reports every run; two sweeps print the same table; bad flags exit 2.
+# of whose NULL paths crashes) it finds exactly that crash, names its site
+# and the function that dereferenced NULL (from the crash's own frames),
+# and prints a line that reproduces it; crash classes group runs by the
+# crash's frames; a program whose own SIGSEGV handler recovers is not
+# broken; over sort(1) it completes and reports every run; two sweeps
+# print the same table; bad flags exit 2.
 . "${top_srcdir:-.}/tests/tap.sh"
 
 B=${top_builddir:-.}
 GFPSHIM=$B/gfpshim
 TARGET=$B/tests/cmd/sweep_target
+CRASHER=$B/tests/preload/crash_prog
 [ -x "$GFPSHIM" ] || skip_all "no $GFPSHIM"
 [ -r "$B/.libs/libgfpshim.so" ] || skip_all "no $B/.libs/libgfpshim.so"
 [ -x "$TARGET" ] || skip_all "no $TARGET"
+[ -x "$CRASHER" ] || skip_all "no $CRASHER"
 for v in $(env | sed -n 's/^\(GFPSHIM_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 unset LD_PRELOAD
 tmp=$(mktemp -d) || exit 1
@@ -35,17 +40,25 @@ ok $? "runs 1-3 fail read_config, make_buffer, copy_name; run 4 fails nothing"
 has '^sites explored: 3$'; ok $? "three sites explored"
 has '^outcomes: 1 clean, 1 error exit, 1 crash, 0 hang'
 ok $? "outcomes: one of each but hang"
-has '^crash classes: 1$' && has '^  1\. SIGSEGV at copy_name+'
-ok $? "exactly one crash class: SIGSEGV at copy_name"
-grep -q '^     frames: copy_name+.* < main+' "$tmp/out"
-ok $? "the crash class shows the frames from copy_name to main"
+has '^crash classes: 1$' && has '^  1\. SIGSEGV at store_name+0x[0-9a-f]*/0x[0-9a-f]* (1 run)$'
+ok $? "exactly one crash class: SIGSEGV at store_name, where NULL was written"
+has '^     signal: SIGSEGV (SEGV_MAPERR), fault address 0x0$'
+ok $? "the crash class names the signal, its si_code and the address"
+grep -q '^     crash frames: store_name+[^<]* < copy_name+[^<]* < main+' "$tmp/out"
+ok $? "the crash's own frames: store_name < copy_name < main"
+grep -q '^     failed request: copy_name+[^<]* < main+' "$tmp/out"
+ok $? "the failed request's frames: copy_name < main"
 repro=$(sed -n 's/^     reproduce: //p' "$tmp/out")
 [ "$repro" = "gfpshim run --fail nth=3 -- $TARGET" ]
 ok $? "the reproducer is 'gfpshim run --fail nth=3 -- PROG' (got: $repro)"
 sh -c "$repro" >/dev/null 2>&1
-[ $? = 139 ]; ok $? "the reproducer crashes the program with SIGSEGV"
-grep -q '^gfpshim sweep: run 3: SIGSEGV, failed copy_name+' "$tmp/err"
+[ $? = 139 ]; ok $? "the reproducer crashes the program with SIGSEGV (139)"
+grep -q '^gfpshim sweep: run 3: SIGSEGV in store_name+[^,]*, failed copy_name+' "$tmp/err" &&
+	grep -q '^gfpshim sweep: run 1: exit 3, failed read_config+' "$tmp/err"
 ok $? "stderr not a terminal: one progress line per run"
+grep -q '^gfpshim: sweep_target\[[0-9]*\]: crash: SIGSEGV' "$tmp"/runs/run-3.*.log &&
+	! grep -q 'crash:' "$tmp"/runs/run-2.*.log
+ok $? "--dir: the crashed run's log has the shim's crash record"
 grep -q ' copy_name+' "$tmp/runs/run-3.stacks" &&
 	grep -q 'sweep_target: no memory for the configuration' "$tmp/runs/run-1.err"
 ok $? "--dir keeps each run's stack file and stderr"
@@ -57,7 +70,7 @@ ok $? "-j 1 prints the same table as -j 2"
 
 # --- unique mode --------------------------------------------------------------
 sweep --mode unique -j 3 -- "$TARGET"
-[ "$rc" = 3 ] && has '^crash classes: 1$' && has 'SIGSEGV at copy_name+' &&
+[ "$rc" = 3 ] && has '^crash classes: 1$' && has 'SIGSEGV at store_name+' &&
 	has '^sites explored: 3$'
 ok $? "unique mode: three stacks, the same crash"
 repro=$(sed -n 's/^     reproduce: //p' "$tmp/out")
@@ -73,6 +86,30 @@ has '^     1  SIGSEGV    copy_name+' && has '^sites explored: 1$' &&
 	has "reproduce: gfpshim run --fail caller=copy_name,nth=1 -- "
 ok $? "--fail caller=copy_name: only that site, the filter in the reproducer"
 
+# --- the crash record off: classes by the failed site -------------------------
+sweep --crash-trace=0 -q -- "$TARGET"
+[ "$rc" = 3 ] && has '^  1\. SIGSEGV at copy_name+' &&
+	has '^     crash frames: none logged (--crash-trace=0)$' &&
+	has "reproduce: gfpshim run --crash-trace=0 --fail nth=3 -- "
+ok $? "--crash-trace=0: the class is named by the failed site, the flag kept"
+
+# --- crash classes: two sites, one crash ---------------------------------------
+sweep -q -- "$CRASHER" shared
+[ "$rc" = 3 ] && has '^     3  SIGSEGV    name_buffer+' &&
+	has '^     4  SIGSEGV    path_buffer+' && has '^sites explored: 4$'
+ok $? "two failed sites, name_buffer and path_buffer, both crash"
+has '^crash classes: 1$' && has '^  1\. SIGSEGV at fill+0x[0-9a-f]*/0x[0-9a-f]* (2 runs)$'
+ok $? "one crash class of 2 runs: the same signal and frames, at fill"
+
+# --- a program whose own SIGSEGV handler recovers -------------------------------
+sweep -q -- "$CRASHER" recover
+[ "$rc" = 0 ] && has '^crash classes: 0$' &&
+	has '^ *[0-9]*  clean      (nothing left to fail'
+ok $? "its own SIGSEGV handler recovers in every run: no crash, status 0"
+GFPSHIM_CRASH_TRACE=1 "$GFPSHIM" run -- "$CRASHER" recover >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] && [ "$(cat "$tmp/out")" = recovered ] && [ ! -s "$tmp/err" ]
+ok $? "run with the crash trace: the handler still recovers, nothing logged"
+
 # --- JSON ------------------------------------------------------------------
 sweep --json -q -- "$TARGET"
 if command -v python3 >/dev/null; then
@@ -84,7 +121,13 @@ assert [r["outcome"] for r in d["runs"]] == ["error", "clean", "crash"]
 assert d["runs"][0]["exit"] == 3 and d["runs"][2]["signal"] == "SIGSEGV"
 assert d["baseline"]["outcome"] == "clean" and not d["baseline"]["injected"]
 assert len(d["crash_classes"]) == 1
-assert d["crash_classes"][0]["site"].startswith("copy_name+")
+c = d["crash_classes"][0]
+assert c["site"].startswith("copy_name+") and c["traced"]
+assert c["at"].startswith("store_name+") and c["frames"][0] == c["at"]
+assert c["frames"][1].startswith("copy_name+")
+crash = d["runs"][2]["crash"]
+assert crash["text"] == "SIGSEGV (SEGV_MAPERR), fault address 0x0"
+assert crash["frames"] == c["frames"] and "crash" not in d["runs"][0]
 assert d["outcomes"] == {"clean": 1, "error": 1, "crash": 1, "hang": 0}
 EOF
 	ok $? "--json: runs, baseline, outcomes and the crash class"

@@ -119,6 +119,7 @@ static void test_defaults(void **state)
 	assert_string_equal(opts.comm, "");
 	assert_false(opts.stats);
 	assert_string_equal(opts.snapshot, "");
+	assert_false(opts.crash_trace);
 	assert_int_equal(opts.verbose, 0);
 
 	/* an empty value is "not set" */
@@ -367,7 +368,7 @@ static void test_unknown_names(void **state)
 		    "GFPSHIM_MALLOC_GFP, GFPSHIM_STRICT_KMALLOC, GFPSHIM_FAIL, GFPSHIM_SEED, "
 		    "GFPSHIM_INHERIT, GFPSHIM_OOM, GFPSHIM_LOG, GFPSHIM_RATELIMIT, "
 		    "GFPSHIM_TIMESTAMPS, GFPSHIM_COMM, GFPSHIM_STATS, GFPSHIM_SNAPSHOT, "
-		    "GFPSHIM_VERBOSE");
+		    "GFPSHIM_CRASH_TRACE, GFPSHIM_VERBOSE");
 
 	/* other variables, and names merely starting alike, are not ours */
 	const char *others[] = { "GFPSHIMX=1", "GFP=2", "MY_GFPSHIM_MEM=3", NULL };
