@@ -65,6 +65,7 @@ static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 static _Atomic pid_t reporter;
 static _Atomic bool reported;
 static sigjmp_buf escape;
+static volatile int stage;              /* 1 unwinding, 2 writing, 3 done */
 static uintptr_t crash_ip[CRASH_FRAMES];
 static volatile unsigned crash_nr;
 
@@ -338,16 +339,16 @@ static void die(int sig, const siginfo_t *si)
 static void on_crash(int sig, siginfo_t *si, void *uc)
 {
 	static char record[CRASH_RECORD_MAX];
-	static volatile int stage;      /* 1 unwinding, 2 formatting */
 	pid_t tid = (pid_t)syscall(SYS_gettid);
 	pid_t none = 0;
 
 	if (!atomic_compare_exchange_strong(&reporter, &none, tid)) {
-		if (none == tid)        /* the reporter itself faulted */
+		if (none == tid && stage < 3)   /* the reporter faulted */
 			siglongjmp(escape, 1);
 		/* another thread is writing its record: let it finish */
 		struct timespec pause = { 0, 10 * 1000000 };
-		for (int i = 0; i < 100 && !atomic_load(&reported); i++)
+		for (int i = 0; i < 100 && none != tid &&
+		     !atomic_load(&reported); i++)
 			nanosleep(&pause, NULL);
 		die(sig, si);
 		return;
@@ -368,6 +369,7 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 			logsink_write(record, o.len);
 		}
 	}
+	stage = 3;
 	shim_leave();
 	atomic_store(&reported, true);
 	die(sig, si);
