@@ -22,9 +22,8 @@
 
 #define REMOTE_HEAD(w)  ((unsigned)((w) & 0xffffu))
 #define REMOTE_COUNT(w) ((unsigned)(((w) >> 16) & 0xffffu))
-#define REMOTE_WORD(head, count, frozen) \
-	((uint64_t)(head) | ((uint64_t)(count) << 16) | \
-	 ((frozen) ? SLAB_REMOTE_FROZEN : 0))
+#define REMOTE_WORD(head, count) \
+	((uint64_t)(head) | ((uint64_t)(count) << 16))
 
 static const char *const kmalloc_type_prefix[NR_KMALLOC_TYPES] = {
 	[KMALLOC_NORMAL]  = "kmalloc-",
@@ -231,6 +230,7 @@ static int cache_open(struct kheap *h, struct kmem_cache *s)
 	}
 	size = (size + s->align - 1) & ~(s->align - 1);
 	s->size = size;
+	s->reciprocal_size = (uint32_t)(((1ull << 32) + size - 1) / size);
 	int order = calculate_order(h, size);
 	if (order < 0)
 		return -1;
@@ -261,28 +261,106 @@ static int cache_open(struct kheap *h, struct kmem_cache *s)
 
 /* ---- slabs --------------------------------------------------------------- */
 
-static void partial_add(struct kmem_cache *s, struct slab *slab)
+static void list_push(struct slab **head, struct slab *slab)
 {
 	slab->prev = NULL;
-	slab->next = s->partial;
-	if (s->partial)
-		s->partial->prev = slab;
-	s->partial = slab;
-	slab->on_partial = true;
+	slab->next = *head;
+	if (*head)
+		(*head)->prev = slab;
+	*head = slab;
+}
+
+static void list_unlink(struct slab **head, struct slab **tail,
+			struct slab *slab)
+{
+	if (slab->prev)
+		slab->prev->next = slab->next;
+	else
+		*head = slab->next;
+	if (slab->next)
+		slab->next->prev = slab->prev;
+	else if (tail)
+		*tail = slab->prev;
+	slab->next = slab->prev = NULL;
+}
+
+static void partial_add(struct kmem_cache *s, struct slab *slab)
+{
+	list_push(&s->partial, slab);
+	slab->list = SLAB_LIST_NODE;
 	s->nr_partial++;
 }
 
 static void partial_del(struct kmem_cache *s, struct slab *slab)
 {
-	if (slab->prev)
-		slab->prev->next = slab->next;
-	else
-		s->partial = slab->next;
-	if (slab->next)
-		slab->next->prev = slab->prev;
-	slab->next = slab->prev = NULL;
-	slab->on_partial = false;
+	list_unlink(&s->partial, NULL, slab);
+	slab->list = SLAB_LIST_NONE;
 	s->nr_partial--;
+}
+
+/* The owner's partial list is a queue: a slab that got a free object
+ * waits at the tail, gathering more, while the older ones are used. */
+static void cpu_partial_add(struct kmem_cache_cpu *c, struct slab *slab)
+{
+	slab->next = NULL;
+	slab->prev = c->partial_tail;
+	if (c->partial_tail)
+		c->partial_tail->next = slab;
+	else
+		c->partial = slab;
+	c->partial_tail = slab;
+	slab->list = SLAB_LIST_PARTIAL;
+}
+
+static struct slab *cpu_partial_pop(struct kmem_cache_cpu *c)
+{
+	struct slab *slab = c->partial;
+	if (slab) {
+		list_unlink(&c->partial, &c->partial_tail, slab);
+		slab->list = SLAB_LIST_NONE;
+	}
+	return slab;
+}
+
+/* The thread's list of its slabs, touched only when ownership changes. */
+static void own(struct kmem_cache_cpu *c, struct slab *slab)
+{
+	slab->owned_prev = NULL;
+	slab->owned_next = c->owned;
+	if (c->owned)
+		c->owned->owned_prev = slab;
+	c->owned = slab;
+}
+
+static void disown(struct kmem_cache_cpu *c, struct slab *slab)
+{
+	if (slab->list == SLAB_LIST_PARTIAL)
+		list_unlink(&c->partial, &c->partial_tail, slab);
+	if (slab->owned_prev)
+		slab->owned_prev->owned_next = slab->owned_next;
+	else
+		c->owned = slab->owned_next;
+	if (slab->owned_next)
+		slab->owned_next->owned_prev = slab->owned_prev;
+	slab->list = SLAB_LIST_NONE;
+}
+
+static struct kheap_thread *slab_owner(const struct slab *slab)
+{
+	return __atomic_load_n(&slab->owner, __ATOMIC_RELAXED);
+}
+
+static void set_owner(struct slab *slab, struct kheap_thread *t)
+{
+	__atomic_store_n(&slab->owner, t, __ATOMIC_RELAXED);
+}
+
+/* obj_to_index(): (obj - base) / size by reciprocal_divide() */
+static inline unsigned obj_index(const struct kmem_cache *s,
+				 const struct slab *slab, const void *obj)
+{
+	uint32_t off = (uint32_t)((const char *)obj - slab->base);
+	return (unsigned)(((uint64_t)off * s->reciprocal_size) >> 32);
 }
 
 static void *obj_at(const struct kmem_cache *s, const struct slab *slab,
@@ -291,25 +369,34 @@ static void *obj_at(const struct kmem_cache *s, const struct slab *slab,
 	return idx == SLAB_REMOTE_NONE ? NULL : slab->base + (size_t)idx * s->size;
 }
 
-/* Take the remote free list, leaving the frozen bit as `frozen`.
+/* Take the remote free list, leaving `flags` as the slab's state bits.
  * Returns the list (linked through the free pointer), count in *n. */
-static void *take_remote(struct kmem_cache *s, struct slab *slab, bool frozen,
-			 unsigned *n)
+static void *take_remote(struct kmem_cache *s, struct slab *slab,
+			 uint64_t flags, unsigned *n)
 {
-	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
-	while (!atomic_compare_exchange_weak_explicit(
-			&slab->remote, &old,
-			REMOTE_WORD(SLAB_REMOTE_NONE, 0, frozen),
-			memory_order_acq_rel, memory_order_relaxed))
-		;
+	uint64_t old = atomic_exchange_explicit(
+		&slab->remote, REMOTE_WORD(SLAB_REMOTE_NONE, 0) | flags,
+		memory_order_acquire);
 	if (n)
 		*n = REMOTE_COUNT(old);
 	return obj_at(s, slab, REMOTE_HEAD(old));
 }
 
+/* list ++ tail, both linked through the free pointer */
+static void *splice(const struct kmem_cache *s, void *list, void *tail)
+{
+	if (!list)
+		return tail;
+	void *last = list;
+	while (get_fp(s, last))
+		last = get_fp(s, last);
+	set_fp(s, last, tail);
+	return list;
+}
+
 /* allocate_slab(): the preferred order with NOWARN|NORETRY, then the
- * minimum order with the caller's flags.  Returns the new slab, frozen for
- * the caller, or NULL with t->fail filled. */
+ * minimum order with the caller's flags.  Returns the new slab, owned by
+ * t, its objects on its freelist, or NULL with t->fail filled. */
 static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
 			     struct kmem_cache *s, gfp_t gfp, size_t size)
 {
@@ -350,8 +437,11 @@ static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
 	slab->base = kheap_page_address(h, pfn);
 	slab->order = order;
 	slab->objects = objects;
-	atomic_init(&slab->remote, REMOTE_WORD(SLAB_REMOTE_NONE, 0, true));
-	atomic_init(&slab->inuse, objects);
+	slab->owner = t;
+	atomic_init(&slab->remote,
+		    REMOTE_WORD(SLAB_REMOTE_NONE, 0) | SLAB_REMOTE_OWNED);
+	atomic_init(&slab->inuse, 0);
+	atomic_init(&slab->delayed, false);
 
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *page = pfn_to_page(pgdat, pfn + i);
@@ -394,123 +484,234 @@ static void discard_slab(struct kheap *h, struct kheap_thread *t,
 	meta_free(&h->meta, slab, sizeof(*slab));
 }
 
-/* Put an unfrozen slab where it belongs, list_lock held: on the partial
+/* Put an unowned slab where it belongs, list_lock held: on the partial
  * list when it has free objects; an empty one is returned for discarding
  * when the cache already keeps min_partial slabs (__slab_free()). */
 static struct slab *settle(struct kmem_cache *s, struct slab *slab)
 {
 	uint64_t w = atomic_load_explicit(&slab->remote, memory_order_acquire);
-	if (w & SLAB_REMOTE_FROZEN)
+	if (w & SLAB_REMOTE_OWNED)
 		return NULL;
+	bool listed = slab->list == SLAB_LIST_NODE;
 	unsigned inuse = atomic_load_explicit(&slab->inuse, memory_order_relaxed);
 	unsigned rcount = REMOTE_COUNT(w);
-	if (inuse == rcount && s->nr_partial >= s->min_partial + slab->on_partial) {
-		if (slab->on_partial)
+	if (inuse == rcount && s->nr_partial >= s->min_partial + listed) {
+		if (listed)
 			partial_del(s, slab);
 		return slab;
 	}
-	if ((slab->freelist || rcount) && !slab->on_partial)
+	if ((slab->freelist || rcount) && !listed)
 		partial_add(s, slab);
 	return NULL;
 }
 
-/* deactivate_slab(): give the cpu slab back, its cpu freelist merged */
-static void deactivate(struct kheap *h, struct kheap_thread *t,
-		       struct kmem_cache_cpu *c)
+/* Move the full slabs other threads have freed to onto the partial list
+ * (the owner, or list_lock held for a thread that cannot run). */
+static void drain_delayed(struct kmem_cache_cpu *c)
 {
-	struct slab *slab = c->slab;
-	struct kmem_cache *s = slab->cache;
-	unsigned n = 0;
-	void *last = NULL;
-	for (void *p = c->freelist; p; p = get_fp(s, p)) {
-		n++;
-		last = p;
+	struct slab *slab = atomic_exchange_explicit(&c->delayed, NULL,
+						     memory_order_acquire);
+	while (slab) {
+		struct slab *next = slab->delayed_next;
+		atomic_store_explicit(&slab->delayed, false, memory_order_release);
+		if (slab->list == SLAB_LIST_FULL)
+			cpu_partial_add(c, slab);
+		slab = next;
 	}
-	pthread_mutex_lock(&s->list_lock);
-	if (last) {
-		set_fp(s, last, slab->freelist);
-		slab->freelist = c->freelist;
-	}
-	atomic_store_explicit(&slab->inuse, slab->objects - n,
-			      memory_order_relaxed);
-	/* unfreeze: keep the remote list, drop the frozen bit */
-	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
-	while (!atomic_compare_exchange_weak_explicit(
-			&slab->remote, &old, old & ~SLAB_REMOTE_FROZEN,
-			memory_order_acq_rel, memory_order_relaxed))
-		;
-	struct slab *empty = settle(s, slab);
-	pthread_mutex_unlock(&s->list_lock);
-	c->slab = NULL;
-	c->freelist = NULL;
-	if (empty)
-		discard_slab(h, t, empty);
 }
 
-/* Freeze a slab from the partial list for thread t, list_lock held:
- * its own and its remote free objects become the cpu freelist. */
-static void *freeze_partial(struct kmem_cache *s, struct slab *slab)
+/* A remote free found the slab full, list_lock held: queue it for its
+ * owner (mimalloc's delayed free), once until the owner looks. */
+static void notify_owner(struct kmem_cache *s, struct slab *slab)
 {
-	partial_del(s, slab);
-	unsigned n;
-	void *remote = take_remote(s, slab, true, &n);
+	struct kmem_cache_cpu *c = &slab->owner->cpu[s->id];
+	if (atomic_exchange_explicit(&slab->delayed, true, memory_order_acq_rel))
+		return;
+	struct slab *head = atomic_load_explicit(&c->delayed,
+						 memory_order_relaxed);
+	do
+		slab->delayed_next = head;
+	while (!atomic_compare_exchange_weak_explicit(
+			&c->delayed, &head, slab, memory_order_release,
+			memory_order_relaxed));
+}
+
+/* Give an owned slab to the cache (list_lock held); returns it when it is
+ * empty and the cache keeps enough. */
+static struct slab *abandon(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			    struct slab *slab)
+{
+	/* nothing may stay queued for an owner the slab no longer has */
+	if (atomic_load_explicit(&slab->delayed, memory_order_acquire))
+		drain_delayed(c);
+	disown(c, slab);
+	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
+	while (!atomic_compare_exchange_weak_explicit(
+			&slab->remote, &old,
+			old & ~(SLAB_REMOTE_OWNED | SLAB_REMOTE_FULL),
+			memory_order_acq_rel, memory_order_relaxed))
+		;
+	set_owner(slab, NULL);
+	return settle(s, slab);
+}
+
+/* Make slab t's cpu slab: its free objects and its remote ones become the
+ * cpu freelist. */
+static void *cpu_slab_take(struct kmem_cache_cpu *c, struct kmem_cache *s,
+			   struct slab *slab)
+{
 	void *list = slab->freelist;
 	slab->freelist = NULL;
-	if (remote) {
-		void *last = remote;
-		while (get_fp(s, last))
-			last = get_fp(s, last);
-		set_fp(s, last, list);
-		list = remote;
-	}
+	if (REMOTE_COUNT(atomic_load_explicit(&slab->remote,
+					      memory_order_relaxed)))
+		list = splice(s, take_remote(s, slab, SLAB_REMOTE_OWNED, NULL),
+			      list);
 	atomic_store_explicit(&slab->inuse, slab->objects, memory_order_relaxed);
+	slab->list = SLAB_LIST_CPU;
+	c->slab = slab;
 	return list;
 }
 
-/* ___slab_alloc(): the cpu freelist is empty */
+/* The cpu slab has no free object left: set it aside as full, unless
+ * other threads have freed to it meanwhile (then return their objects). */
+static void *cpu_slab_retire(struct kmem_cache_cpu *c, struct kmem_cache *s,
+			     struct slab *slab)
+{
+	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
+	do {
+		if (REMOTE_COUNT(old))
+			return take_remote(s, slab, SLAB_REMOTE_OWNED, NULL);
+	} while (!atomic_compare_exchange_weak_explicit(
+			&slab->remote, &old, old | SLAB_REMOTE_FULL,
+			memory_order_acq_rel, memory_order_relaxed));
+	slab->list = SLAB_LIST_FULL;
+	c->slab = NULL;
+	return NULL;
+}
+
+/* Give every slab of one cache that t holds to the cache (flush_slab(),
+ * unfreeze_partials()); empty ones beyond the cache's reserve go back to
+ * the buddy. */
+static void cpu_cache_flush(struct kheap *h, struct kheap_thread *t,
+			    struct kmem_cache *s)
+{
+	struct kmem_cache_cpu *c = &t->cpu[s->id];
+	struct slab *empty = NULL, *slab;
+
+	if (!c->owned)
+		return;
+	pthread_mutex_lock(&s->list_lock);
+	drain_delayed(c);
+	if ((slab = c->slab)) {
+		unsigned n = 0;
+		for (void *p = c->freelist; p; p = get_fp(s, p))
+			n++;
+		slab->freelist = c->freelist;
+		atomic_store_explicit(&slab->inuse, slab->objects - n,
+				      memory_order_relaxed);
+		c->slab = NULL;
+		c->freelist = NULL;
+		if ((slab = abandon(s, c, slab))) {
+			slab->next = empty;
+			empty = slab;
+		}
+	}
+	while ((slab = c->owned)) {
+		if ((slab = abandon(s, c, slab))) {
+			slab->next = empty;
+			empty = slab;
+		}
+	}
+	c->nr_empty = 0;
+	pthread_mutex_unlock(&s->list_lock);
+	while (empty) {
+		slab = empty->next;
+		discard_slab(h, t, empty);
+		empty = slab;
+	}
+}
+
+/* ___slab_alloc(): the cpu freelist is empty.  In order: objects other
+ * threads freed to the cpu slab, the thread's own partial slabs, the
+ * cache's partial list, a new slab. */
 static void *slab_alloc_refill(struct kheap *h, struct kheap_thread *t,
 			       struct kmem_cache *s, gfp_t gfp, size_t size)
 {
 	struct kmem_cache_cpu *c = &t->cpu[s->id];
+	struct slab *slab = c->slab;
 	void *list = NULL;
 
-	if (c->slab) {
-		/* objects other threads gave back to our cpu slab */
-		list = take_remote(s, c->slab, true, NULL);
-		if (!list)
-			deactivate(h, t, c);
+	if (slab)
+		list = cpu_slab_retire(c, s, slab);
+	if (!list && atomic_load_explicit(&c->delayed, memory_order_relaxed))
+		drain_delayed(c);
+	while (!list && (slab = cpu_partial_pop(c))) {
+		if (atomic_load_explicit(&slab->inuse, memory_order_relaxed) == 0)
+			c->nr_empty--;
+		list = cpu_slab_take(c, s, slab);
+		if (!list)      /* its remote objects were its only ones */
+			list = cpu_slab_retire(c, s, slab);
 	}
 	if (!list && s->partial) {
 		pthread_mutex_lock(&s->list_lock);
-		struct slab *slab = s->partial;
-		if (slab) {
-			list = freeze_partial(s, slab);
-			c->slab = slab;
+		if ((slab = s->partial)) {
+			partial_del(s, slab);
+			uint64_t old = atomic_load_explicit(&slab->remote,
+							    memory_order_relaxed);
+			while (!atomic_compare_exchange_weak_explicit(
+					&slab->remote, &old,
+					old | SLAB_REMOTE_OWNED,
+					memory_order_acq_rel,
+					memory_order_relaxed))
+				;
+			set_owner(slab, t);
+			own(c, slab);
+			list = cpu_slab_take(c, s, slab);
 		}
 		pthread_mutex_unlock(&s->list_lock);
 	}
 	if (!list) {
-		struct slab *slab = new_slab(h, t, s, gfp, size);
+		slab = new_slab(h, t, s, gfp, size);
 		if (!slab)
 			return NULL;
-		list = slab->freelist;
-		slab->freelist = NULL;
-		c->slab = slab;
+		own(c, slab);
+		list = cpu_slab_take(c, s, slab);
 	}
 	c->freelist = get_fp(s, list);
 	return list;
+}
+
+/* May a request of this cache and gfp fail?  The fault hook is asked
+ * about each kind of request once per thread (heap->may_fail). */
+static bool slab_may_fail(struct kheap *h, struct kmem_cache_cpu *c,
+			  struct kmem_cache *s, gfp_t gfp, size_t size)
+{
+	if (!h->should_fail || c->nofail_gfp == gfp)
+		return false;
+	if (h->may_fail) {
+		struct kheap_request req = {
+			.site = KHEAP_SITE_SLAB, .gfp = gfp,
+			.order = s->min_order, .size = size, .cache = s->name,
+		};
+		if (!h->may_fail(h->fault_arg, &req)) {
+			c->nofail_gfp = gfp;
+			return false;
+		}
+	}
+	return true;
 }
 
 /* The slab entry: one fault-hook call, then the cpu freelist. */
 static void *slab_alloc(struct kheap *h, struct kheap_thread *t,
 			struct kmem_cache *s, gfp_t gfp, size_t size)
 {
-	if (kheap_should_fail(h, t, KHEAP_SITE_SLAB, gfp, s->min_order, size,
+	struct kmem_cache_cpu *c = &t->cpu[s->id];
+	if (slab_may_fail(h, c, s, gfp, size) &&
+	    kheap_should_fail(h, t, KHEAP_SITE_SLAB, gfp, s->min_order, size,
 			      s->name)) {
 		t->fail.cache = s;
 		return NULL;
 	}
-	struct kmem_cache_cpu *c = &t->cpu[s->id];
 	void *obj = c->freelist;
 	if (obj)
 		c->freelist = get_fp(s, obj);
@@ -521,24 +722,27 @@ static void *slab_alloc(struct kheap *h, struct kheap_thread *t,
 	return obj;
 }
 
-/* __slab_free() for an object whose slab is not this thread's cpu slab:
- * one CAS onto the slab's remote list.  A free that may have to put the
- * slab on the partial list or that empties it takes the list lock before
- * its CAS (as __slab_free() takes n->list_lock first): the CAS and the
- * settle are then one step, and no other freer can settle a slab that
- * this one has already discarded. */
+/* __slab_free() for another thread's slab or an unowned one: one CAS onto
+ * the slab's remote list.  A free that finds the slab set aside as full
+ * hands it back to its owner; one that may put an unowned slab on the
+ * partial list or empty it settles it.  Both take list_lock before their
+ * CAS (as __slab_free() takes n->list_lock first), so the owner cannot go
+ * away meanwhile and no other freer can settle a slab that this one has
+ * already discarded. */
 static void slab_free_remote(struct kheap *h, struct kheap_thread *t,
 			     struct kmem_cache *s, struct slab *slab, void *obj)
 {
-	unsigned idx = (unsigned)(((char *)obj - slab->base) / s->size);
+	unsigned idx = obj_index(s, slab, obj);
 	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
 	uint64_t new;
 	bool locked = false;
 	for (;;) {
-		if (!locked && !(old & SLAB_REMOTE_FROZEN)) {
+		if (!locked && ((old & SLAB_REMOTE_FULL) ||
+				!(old & SLAB_REMOTE_OWNED))) {
 			unsigned inuse = atomic_load_explicit(
 				&slab->inuse, memory_order_relaxed);
-			if (REMOTE_COUNT(old) == 0 ||
+			if ((old & SLAB_REMOTE_FULL) ||
+			    REMOTE_COUNT(old) == 0 ||
 			    REMOTE_COUNT(old) + 1 == inuse) {
 				pthread_mutex_lock(&s->list_lock);
 				locked = true;
@@ -547,8 +751,8 @@ static void slab_free_remote(struct kheap *h, struct kheap_thread *t,
 			}
 		}
 		set_fp(s, obj, obj_at(s, slab, REMOTE_HEAD(old)));
-		new = REMOTE_WORD(idx, REMOTE_COUNT(old) + 1,
-				  old & SLAB_REMOTE_FROZEN);
+		new = REMOTE_WORD(idx, REMOTE_COUNT(old) + 1) |
+			(old & SLAB_REMOTE_OWNED);
 		if (atomic_compare_exchange_weak_explicit(
 				&slab->remote, &old, new, memory_order_acq_rel,
 				memory_order_relaxed))
@@ -556,7 +760,39 @@ static void slab_free_remote(struct kheap *h, struct kheap_thread *t,
 	}
 	if (!locked)
 		return;
-	struct slab *empty = settle(s, slab);
+	struct slab *empty = NULL;
+	if (old & SLAB_REMOTE_FULL)
+		notify_owner(s, slab);
+	else
+		empty = settle(s, slab);
+	pthread_mutex_unlock(&s->list_lock);
+	if (empty)
+		discard_slab(h, t, empty);
+}
+
+/* A free by the slab's owner: no lock, no atomic.  A full slab becomes
+ * partial again; an empty one beyond the thread's few goes to the cache. */
+static void slab_free_local(struct kheap *h, struct kheap_thread *t,
+			    struct kmem_cache *s, struct slab *slab, void *obj)
+{
+	struct kmem_cache_cpu *c = &t->cpu[s->id];
+	if (slab == c->slab) {
+		set_fp(s, obj, c->freelist);
+		c->freelist = obj;
+		return;
+	}
+	set_fp(s, obj, slab->freelist);
+	slab->freelist = obj;
+	unsigned inuse = atomic_load_explicit(&slab->inuse,
+					      memory_order_relaxed) - 1;
+	atomic_store_explicit(&slab->inuse, inuse, memory_order_relaxed);
+	if (slab->list == SLAB_LIST_FULL)
+		cpu_partial_add(c, slab);
+	if (inuse || ++c->nr_empty <= SLAB_THREAD_EMPTY)
+		return;
+	c->nr_empty--;
+	pthread_mutex_lock(&s->list_lock);
+	struct slab *empty = abandon(s, c, slab);
 	pthread_mutex_unlock(&s->list_lock);
 	if (empty)
 		discard_slab(h, t, empty);
@@ -566,15 +802,10 @@ static void slab_free(struct kheap *h, struct kheap_thread *t,
 		      struct slab *slab, void *obj)
 {
 	struct kmem_cache *s = slab->cache;
-	if (t) {
-		struct kmem_cache_cpu *c = &t->cpu[s->id];
-		if (c->slab == slab) {
-			set_fp(s, obj, c->freelist);
-			c->freelist = obj;
-			return;
-		}
-	}
-	slab_free_remote(h, t, s, slab, obj);
+	if (t && slab_owner(slab) == t)
+		slab_free_local(h, t, s, slab, obj);
+	else
+		slab_free_remote(h, t, s, slab, obj);
 }
 
 /* ---- the heap ------------------------------------------------------------ */
@@ -763,6 +994,8 @@ struct kheap_thread *kheap_thread_attach(struct kheap *h)
 	if (!t)
 		return NULL;
 	t->heap = h;
+	for (unsigned id = 0; id < KHEAP_MAX_CACHES; id++)
+		t->cpu[id].nofail_gfp = KHEAP_GFP_UNKNOWN;
 	pthread_mutex_lock(&h->lock);
 	unsigned cpus = h->pgdat->nr_cpus ? h->pgdat->nr_cpus : 1;
 	t->cpu_id = h->next_cpu++ % cpus;
@@ -777,8 +1010,8 @@ struct kheap_thread *kheap_thread_attach(struct kheap *h)
 void kheap_thread_flush(struct kheap *h, struct kheap_thread *t)
 {
 	for (unsigned id = 0; id < KHEAP_MAX_CACHES; id++)
-		if (t->cpu[id].slab)
-			deactivate(h, t, &t->cpu[id]);
+		if (h->caches[id])
+			cpu_cache_flush(h, t, h->caches[id]);
 }
 
 static void thread_unlink(struct kheap *h, struct kheap_thread *t)
@@ -969,7 +1202,8 @@ bool kheap_kfree(struct kheap *h, struct kheap_thread *t, void *p)
 	uint32_t tag = page->private & KHEAP_PAGE_TAG_MASK;
 	if (tag == KHEAP_PAGE_SLAB) {
 		struct slab *slab = page->owner;
-		if (((char *)p - slab->base) % slab->cache->size != 0)
+		if (obj_index(slab->cache, slab, p) * slab->cache->size !=
+		    (size_t)((char *)p - slab->base))
 			return false;
 		slab_free(h, t, slab, p);
 		return true;
@@ -1126,11 +1360,10 @@ void kheap_cache_free(struct kheap *h, struct kheap_thread *t,
 
 int kheap_cache_destroy(struct kheap *h, struct kmem_cache *s)
 {
-	/* flush_all(): every thread's cpu slab of this cache */
+	/* flush_all(): every thread's slabs of this cache */
 	pthread_mutex_lock(&h->lock);
 	for (struct kheap_thread *t = h->threads; t; t = t->next)
-		if (t->cpu[s->id].slab)
-			deactivate(h, t, &t->cpu[s->id]);
+		cpu_cache_flush(h, t, s);
 	pthread_mutex_unlock(&h->lock);
 
 	kheap_cache_shrink(h, s);

@@ -79,6 +79,10 @@ struct kheap_request {
 	const char *cache;      /* slab cache name, or NULL */
 };
 
+/* heap->may_fail, optional, answers for a whole kind of request: false
+ * when no request of req's site, gfp, order and cache can fail, whatever
+ * the hook's counters say.  The slab layer asks once per thread, cache and
+ * gfp, and then serves such requests without calling should_fail. */
 typedef bool (*kheap_fault_fn)(void *arg, const struct kheap_request *req);
 
 /* ---- failures ----------------------------------------------------------
@@ -109,30 +113,62 @@ struct kheap_failure {
 
 /* ---- slabs and caches --------------------------------------------------*/
 
-/* slab->remote packs the state other threads touch, so that a free from
- * any thread is one compare-and-swap:
+/* Slabs belong to the thread that allocates from them, as mimalloc's pages
+ * do: the owner allocates and frees on them with no lock and no atomic,
+ * whichever of its slabs an object is on.  Other threads free onto the
+ * slab's remote list with one compare-and-swap.  A slab with no owner
+ * (its thread exited or gave it back) is the cache's, under list_lock.
+ *
+ * slab->remote packs what other threads touch:
  *   bits  0..15  index of the first object on the remote free list
- *                (REMOTE_NONE: empty); objects link through their first word
+ *                (SLAB_REMOTE_NONE: empty); objects link through their
+ *                free pointer
  *   bits 16..31  number of objects on the remote list
- *   bit  32      frozen: the slab is some thread's cpu slab
- * Invariants: a frozen slab is on no list and only its thread allocates
- * from it; an unfrozen slab's `freelist`, `inuse` and list membership are
- * changed only under cache->list_lock; free objects of an unfrozen slab =
- * freelist + remote list; it is empty when inuse == remote count. */
+ *   bit  32      owned: slab->owner is a thread
+ *   bit  33      full: the owner set the slab aside with no free object;
+ *                the next remote free hands it back to the owner (on the
+ *                owner's delayed list, under list_lock)
+ * Invariants:
+ *   - owner and the owned bit change only under cache->list_lock, and
+ *     together;
+ *   - an owned slab is on its owner's `owned` list for the cache, and is
+ *     (`list`) its cpu slab, queued on its partial list (free objects on
+ *     `freelist`) or full; `freelist`, `inuse`, `list` and the links are
+ *     the owner's alone;
+ *   - an unowned slab's `freelist`, `inuse` and node list membership change
+ *     only under list_lock; it is empty when inuse == remote count;
+ *   - inuse counts the objects on neither `freelist` nor the cpu freelist
+ *     (remote ones included): a cpu slab has inuse == objects. */
 #define SLAB_REMOTE_NONE   0xffffu
-#define SLAB_REMOTE_FROZEN (1ull << 32)
+#define SLAB_REMOTE_OWNED  (1ull << 32)
+#define SLAB_REMOTE_FULL   (1ull << 33)
 
+enum slab_list {
+	SLAB_LIST_NONE,
+	SLAB_LIST_CPU,                  /* the owner's cpu slab */
+	SLAB_LIST_PARTIAL,              /* kmem_cache_cpu.partial */
+	SLAB_LIST_FULL,                 /* owned, on no list but `owned` */
+	SLAB_LIST_NODE,                 /* kmem_cache.partial (unowned) */
+};
+
+struct kheap_thread;
+
+/* The first 64 bytes are what a free and a refill touch. */
 struct slab {
 	struct kmem_cache *cache;
 	char *base;                     /* page_address(pfn) */
-	unsigned long pfn;
-	void *freelist;                 /* lock holder's free objects */
+	struct kheap_thread *owner;     /* NULL: the cache's */
+	void *freelist;                 /* owner's (or list_lock holder's) */
+	struct slab *next, *prev;       /* partial list (the owner's or node's) */
 	_Atomic uint64_t remote;
-	_Atomic unsigned inuse;         /* objects not on freelist/cpu freelist */
+	_Atomic unsigned inuse;
+	uint8_t list;                   /* enum slab_list */
+	_Atomic bool delayed;           /* on its owner's delayed list */
 	unsigned objects;
 	unsigned order;
-	bool on_partial;
-	struct slab *next, *prev;       /* cache->partial */
+	unsigned long pfn;
+	struct slab *delayed_next;
+	struct slab *owned_next, *owned_prev; /* the owner's slabs of the cache */
 };
 
 struct kmem_cache {
@@ -140,6 +176,7 @@ struct kmem_cache {
 	unsigned id;                    /* index of heap->caches and thread->cpu */
 	unsigned object_size;           /* what the user asked for */
 	unsigned size;                  /* object stride (aligned) */
+	uint32_t reciprocal_size;       /* obj_to_index(): ceil(2^32 / size) */
 	unsigned offset;                /* free pointer (past the object with a ctor) */
 	unsigned align;
 	unsigned flags;                 /* SLAB_* */
@@ -152,17 +189,31 @@ struct kmem_cache {
 	struct kheap *heap;
 
 	pthread_mutex_t list_lock;      /* kmem_cache_node->list_lock */
-	struct slab *partial;           /* unfrozen slabs with free objects */
+	struct slab *partial;           /* unowned slabs with free objects */
 	unsigned long nr_partial;
 	_Atomic unsigned long nr_slabs;
 	_Atomic unsigned long total_objects;
 };
 
-/* One thread's cpu slab of one cache (kmem_cache_cpu): objects popped from
- * `freelist` with no lock and no atomic; all belong to `slab`. */
+/* A thread never holds more than this many empty slabs of one cache; the
+ * next one goes back to the cache (and to the buddy beyond min_partial). */
+#define SLAB_THREAD_EMPTY 2
+
+/* No gfp: kmem_cache_cpu.nofail_gfp before the fault hook has answered. */
+#define KHEAP_GFP_UNKNOWN ((gfp_t)~0u)
+
+/* One thread's slabs of one cache (kmem_cache_cpu, plus the lists SLUB
+ * keeps per node): objects popped from `freelist` with no lock and no
+ * atomic all belong to `slab`. */
 struct kmem_cache_cpu {
 	void *freelist;
 	struct slab *slab;
+	gfp_t nofail_gfp;               /* heap->may_fail said no request of
+	                                   this cache with this gfp can fail */
+	unsigned nr_empty;              /* slabs on `partial` with inuse 0 */
+	struct slab *partial, *partial_tail; /* owned, free objects on freelist */
+	struct slab *owned;             /* every slab the thread owns */
+	_Atomic(struct slab *) delayed; /* full slabs other threads freed to */
 };
 
 struct kheap_thread {
@@ -180,6 +231,7 @@ struct kheap {
 	struct meta meta;               /* descriptors, threads, hash tables */
 
 	kheap_fault_fn should_fail;     /* NULL: no fault injection */
+	kheap_fault_fn may_fail;        /* NULL: every request may fail */
 	void *fault_arg;
 	bool discard_freed;             /* prim_discard frames given back */
 
@@ -254,11 +306,14 @@ static inline void *kheap_kmalloc(struct kheap *h, struct kheap_thread *t,
 				  size_t size, gfp_t gfp)
 {
 	if (__builtin_expect(size - 1 < h->kmalloc_max_cache_size &&
-			     !(gfp & KHEAP_GFP_SLOW) && !h->should_fail, 1)) {
+			     !(gfp & KHEAP_GFP_SLOW), 1)) {
 		struct kmem_cache_cpu *c = &t->cpu[kmalloc_index(h, size)];
 		void *obj = c->freelist;
-		if (__builtin_expect(obj != NULL, 1)) {
+		if (__builtin_expect(obj != NULL && (!h->should_fail ||
+						     c->nofail_gfp == gfp), 1)) {
 			c->freelist = *(void **)obj;
+			/* the next pop reads that object's free pointer */
+			__builtin_prefetch(c->freelist, 1);
 			return obj;
 		}
 	}
