@@ -211,8 +211,7 @@ static int find_suitable_fallback(const struct zone *zone, unsigned order,
 
 static bool page_is_movable(const struct page *page)
 {
-	return (page->flags & (PG_charged | PG_lru)) &&
-	       !(page->flags & (PG_slab | PG_reserved));
+	return (page->flags & (PG_charged | PG_lru)) && !(page->flags & PG_slab);
 }
 
 /* Count the free and movable pages of [start, end) (move_freepages()'s
@@ -701,10 +700,13 @@ unsigned long rmqueue(struct zone *zone, unsigned order, int mt,
 
 /* ---- freeing --------------------------------------------------------- */
 
+/* A buddy outside the zone, or in its boot-reserved prefix, is never free
+ * (and the reserved frames' struct pages are not read). */
 static bool page_is_buddy(const struct zone *zone, unsigned long pfn,
 			  unsigned order)
 {
-	if (pfn < zone->zone_start_pfn || pfn >= zone_end_pfn(zone))
+	if (pfn < zone->zone_start_pfn + zone->reserved_pages ||
+	    pfn >= zone_end_pfn(zone))
 		return false;
 	const struct page *page = pfn_to_page(zone->zone_pgdat, pfn);
 	return (page->flags & PG_buddy) && page->order == order;

@@ -1,8 +1,10 @@
 /* check_node(): recount everything the allocator keeps in step and report
  * the first disagreement.  Two passes per zone: the lists (every entry
  * linked both ways, of the list's order and type, aligned, inside the
- * zone), then mem_map by pfn (every managed frame in exactly one free,
- * per-cpu or allocated block; free buddies that should have merged).
+ * zone, none in its boot-reserved prefix), then mem_map by pfn from the
+ * end of that prefix (every managed frame in exactly one free, per-cpu or
+ * allocated block; free buddies that should have merged).  The prefix
+ * holds nothing in mem_map and is never read.
  * Deferred boot blocks count as free max-order blocks on the movable list
  * behind their frontier; their struct pages are never read.
  * The caller must keep the node still while it runs.
@@ -57,6 +59,10 @@ static int walk_list(struct pglist_data *pgdat, const struct zone *z,
 			return fail(msg, len, "%s %s order %u: pfn %#x is outside the zone "
 				    "or its block of %lu pages crosses the zone end",
 				    z->name, name, order, pfn, 1UL << order);
+		if (pfn_reserved(pgdat, pfn))
+			return fail(msg, len, "%s %s order %u: pfn %#x is one of the zone's "
+				    "first %lu frames, which are boot-reserved and never "
+				    "free", z->name, name, order, pfn, z->reserved_pages);
 		struct page *page = pfn_to_page(pgdat, pfn);
 		if (!(page->flags & flag))
 			return fail(msg, len, "%s %s order %u: pfn %#x is listed but has "
@@ -106,10 +112,10 @@ static int check_deferred(struct pglist_data *pgdat, const struct zone *z,
 		return 0;
 	if (db->lo >= db->hi || (db->lo | db->hi) & (n - 1) ||
 	    !in_zone(z, db->lo, 0) || !in_zone(z, db->hi - 1, 0) ||
-	    db->nr > (db->hi - db->lo) >> max)
+	    pfn_reserved(pgdat, db->lo) || db->nr > (db->hi - db->lo) >> max)
 		return fail(msg, len, "%s: %lu deferred blocks in pfns %#lx-%#lx: not "
-			    "aligned order-%u blocks inside the zone", z->name, db->nr,
-			    db->lo, db->hi, max);
+			    "aligned order-%u blocks inside the zone after its "
+			    "reserved frames", z->name, db->nr, db->lo, db->hi, max);
 	const struct page *f = pfn_to_page(pgdat, db->frontier);
 	if (!in_zone(z, db->frontier, max) || !(f->flags & PG_buddy) ||
 	    f->order != max || f->mt != MIGRATE_MOVABLE)
@@ -235,11 +241,16 @@ static bool merge_forbidden(struct pglist_data *pgdat, unsigned long pfn,
 static int check_mem_map(struct pglist_data *pgdat, const struct zone *z,
 			 const struct recount *rc, char *msg, size_t len)
 {
-	unsigned long start = z->zone_start_pfn;
-	unsigned long end = start + z->spanned_pages;
+	unsigned long end = z->zone_start_pfn + z->spanned_pages;
 	unsigned long buddies = 0, pcps = 0;
 
-	for (unsigned long pfn = start; pfn < end;) {
+	if (z->reserved_pages > z->present_pages ||
+	    z->managed_pages != z->present_pages - z->reserved_pages)
+		return fail(msg, len, "%s: present %lu, managed %lu and boot-reserved "
+			    "%lu pages, expected present = managed + reserved",
+			    z->name, z->present_pages, z->managed_pages,
+			    z->reserved_pages);
+	for (unsigned long pfn = z->zone_start_pfn + z->reserved_pages; pfn < end;) {
 		if (pfn_deferred(z, pfn)) {
 			unsigned max = pgdat->nr_page_orders - 1;
 			unsigned long step = pageblock_nr_pages(pgdat);
@@ -259,20 +270,12 @@ static int check_mem_map(struct pglist_data *pgdat, const struct zone *z,
 		}
 		struct page *page = pfn_to_page(pgdat, pfn);
 		uint8_t f = page->flags;
-
-		if (f & PG_reserved) {
-			if (f & (PG_buddy | PG_pcp | PG_head | PG_tail))
-				return fail(msg, len, "%s: reserved pfn %#lx has allocator "
-					    "flags %#x", z->name, pfn, f);
-			pfn++;
-			continue;
-		}
 		int kinds = !!(f & PG_buddy) + !!(f & PG_pcp) + !!(f & PG_head);
 		if (kinds != 1)
 			return fail(msg, len, "%s: pfn %#lx (flags %#x) is %s", z->name,
 				    pfn, f, kinds ? "in two states at once" :
 				    (f & PG_tail) ? "a tail frame with no head before it" :
-				    "neither free, on a per-cpu list, allocated nor reserved");
+				    "neither free, on a per-cpu list nor allocated");
 		unsigned order = page->order;
 		if (!in_zone(z, pfn, order) || (pfn & ((1UL << order) - 1)))
 			return fail(msg, len, "%s: block at pfn %#lx of order %u is "
@@ -290,7 +293,8 @@ static int check_mem_map(struct pglist_data *pgdat, const struct zone *z,
 		if (f & PG_buddy) {
 			buddies++;
 			unsigned long buddy = pfn ^ (1UL << order);
-			if (order + 1 < pgdat->nr_page_orders && in_zone(z, buddy, order)) {
+			if (order + 1 < pgdat->nr_page_orders && in_zone(z, buddy, order) &&
+			    !pfn_reserved(pgdat, buddy)) {
 				struct page *bp = pfn_to_page(pgdat, buddy);
 				if ((bp->flags & PG_buddy) && bp->order == order &&
 				    !merge_forbidden(pgdat, pfn, buddy, order))

@@ -19,7 +19,7 @@
 static bool block_movable(const struct page *page)
 {
 	return (page->flags & PG_head) && (page->flags & (PG_charged | PG_lru)) &&
-	       !(page->flags & (PG_slab | PG_reserved));
+	       !(page->flags & PG_slab);
 }
 
 /* May a request with these flags use a free block on [pfn, +2^order)? */
@@ -217,7 +217,10 @@ bool try_compact_zone(struct zone *zone, unsigned order, int mt,
 	long free = zone->vm_stat[NR_FREE_PAGES];
 	for (unsigned long start = (zstart + size - 1) & ~(size - 1);
 	     start + size <= zend; start += size) {
-		if (!range_usable(pgdat, start, order, alloc_flags))
+		/* the reserved prefix never moves: a range holding any of
+		 * it holds its first frame */
+		if (pfn_reserved(pgdat, start) ||
+		    !range_usable(pgdat, start, order, alloc_flags))
 			continue;
 		long need = range_movable_pages(zone, start, order);
 		/* the pages to move must fit in the free pages outside */
@@ -285,7 +288,9 @@ static unsigned long compact_zone_full(struct zone *zone)
 	pthread_mutex_lock(&zone->lock);
 	/* both scanners read mem_map: write the deferred boot blocks first */
 	zone_undefer(zone);
-	for (unsigned long pfn = zstart; pfn < zend;) {
+	/* the migration scanner starts after the reserved prefix, which
+	 * never moves and holds nothing in mem_map */
+	for (unsigned long pfn = zstart + zone->reserved_pages; pfn < zend;) {
 		struct page *page = pfn_to_page(pgdat, pfn);
 		if (!block_movable(page)) {
 			pfn += (page->flags & PG_buddy) ? 1UL << page->order : 1;

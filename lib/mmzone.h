@@ -16,10 +16,11 @@
  * and add_to_free_list_tail() are O(1), as in the kernel.
  *
  * A struct page that was never written (all zero: flags 0, no links) is
- * "untouched": a frame in a hole between zones, or inside a boot block
- * whose struct pages are not written yet (struct deferred_blocks).  Only
- * reserved frames, CMA blocks and blocks at unaligned zone edges are
- * written at boot, so a big node costs no mem_map memory until used.
+ * "untouched": a frame in a hole between zones, a boot-reserved frame
+ * (pfn_reserved()), or inside a boot block whose struct pages are not
+ * written yet (struct deferred_blocks).  Only CMA blocks and blocks at
+ * unaligned zone edges are written at boot, so a big node costs no
+ * mem_map memory until used.
  */
 #ifndef GFPSHIM_MMZONE_H
 #define GFPSHIM_MMZONE_H
@@ -118,10 +119,9 @@ enum pageflags {
 	PG_pcp      = 1 << 1,   /* order-N block on a per-cpu list */
 	PG_head     = 1 << 2,   /* first frame of an allocated block */
 	PG_tail     = 1 << 3,   /* other frames of an allocated block */
-	PG_reserved = 1 << 4,   /* never given to the buddy (present − managed) */
-	PG_slab     = 1 << 5,   /* head of a slab */
-	PG_charged  = 1 << 6,   /* frame charged for a vm area; bytes elsewhere */
-	PG_lru      = 1 << 7,   /* counted as anon LRU memory (user pages) */
+	PG_slab     = 1 << 4,   /* head of a slab */
+	PG_charged  = 1 << 5,   /* frame charged for a vm area; bytes elsewhere */
+	PG_lru      = 1 << 6,   /* counted as anon LRU memory (user pages) */
 };
 
 /* One mem_map entry.  32 bytes; the fields a layer may use are named for
@@ -181,6 +181,14 @@ struct zone {
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	unsigned long managed_pages;
+	/* Boot-reserved frames (memblock reservations, present − managed at
+	 * boot): the prefix [zone_start_pfn, zone_start_pfn + reserved_pages),
+	 * never given to the buddy and never written in mem_map.  Set once by
+	 * node_init(); managed_pages may change later (watermark setup takes
+	 * CMA out for a moment) but this does not.  The log loaders accept a
+	 * zone line only when its present:/managed: equal the machine's, so
+	 * they leave it as booted. */
+	unsigned long reserved_pages;
 	unsigned long cma_pages;        /* managed pages inside CMA areas */
 
 	unsigned long _watermark[NR_WMARK];
@@ -269,6 +277,17 @@ static inline struct zone *page_zone(struct pglist_data *pgdat,
 				     const struct page *page)
 {
 	return pfn_zone(pgdat, page_to_pfn(pgdat, page));
+}
+
+/* PageReserved() told by the pfn: a boot-reserved frame at the start of
+ * its zone, or a frame in a hole outside every zone (the kernel's
+ * init_unavailable_range() reserves those too).  Neither is ever given to
+ * the buddy, and mem_map holds nothing for them. */
+static inline bool pfn_reserved(const struct pglist_data *pgdat,
+				unsigned long pfn)
+{
+	const struct zone *z = pfn_zone((struct pglist_data *)pgdat, pfn);
+	return !z || pfn - z->zone_start_pfn < z->reserved_pages;
 }
 
 static inline unsigned long pageblock_nr_pages(const struct pglist_data *pgdat)

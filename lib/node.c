@@ -5,12 +5,13 @@
  * leave a freshly booted kernel.
  *
  * The work is per zone and per pageblock, not per frame: mem_map starts
- * all zero ("untouched", mmzone.h); only reserved frames and the heads of
- * released blocks are written, and the max-order blocks of the release
- * stay untouched until the allocator takes them (deferred.c).  The
- * pageblock migratetypes are simply written: one byte per pageblock, 8 KiB
- * for 16 GiB of 4K pages, too little to be worth an encoding that would
- * make MIGRATE_MOVABLE the array's zero.
+ * all zero ("untouched", mmzone.h); only the heads of released blocks are
+ * written, the boot-reserved frames are a count per zone (pfn_reserved()),
+ * and the max-order blocks of the release stay untouched until the
+ * allocator takes them (deferred.c).  The pageblock migratetypes are
+ * simply written: one byte per pageblock, 8 KiB for 16 GiB of 4K pages,
+ * too little to be worth an encoding that would make MIGRATE_MOVABLE the
+ * array's zero.
  */
 #include "config.h"
 
@@ -84,8 +85,8 @@ static void init_zone_lists(struct zone *zone, unsigned nr_cpus)
 }
 
 /* free_area_init_core() + memmap_init_zone(): spans, present, managed;
- * boot-reserved frames (placed at the start of the zone) are PG_reserved,
- * every pageblock starts MIGRATE_MOVABLE. */
+ * the boot-reserved frames are the zone's first reserved_pages (nothing
+ * is written for them), every pageblock starts MIGRATE_MOVABLE. */
 static void init_zone(struct pglist_data *pgdat, unsigned idx,
 		      const struct zone_desc *zd)
 {
@@ -103,12 +104,11 @@ static void init_zone(struct pglist_data *pgdat, unsigned idx,
 	if (reserved > zone->present_pages)
 		reserved = zone->present_pages;
 	zone->managed_pages = zone->present_pages - reserved;
+	zone->reserved_pages = reserved;
 	init_zone_lists(zone, pgdat->nr_cpus);
 
 	unsigned long start = zone->zone_start_pfn;
 	unsigned long end = start + zone->spanned_pages;
-	for (unsigned long pfn = start; pfn < start + reserved; pfn++)
-		pfn_to_page(pgdat, pfn)->flags = PG_reserved;
 	for (unsigned long pfn = start; pfn < end;
 	     pfn = (pfn | (pageblock_nr_pages(pgdat) - 1)) + 1)
 		set_pageblock_migratetype(pgdat, pfn, MIGRATE_MOVABLE);
@@ -117,7 +117,7 @@ static void init_zone(struct pglist_data *pgdat, unsigned idx,
 /* The managed frames: after the reserved ones at the start of the zone. */
 static unsigned long managed_start(const struct zone *zone)
 {
-	return zone->zone_start_pfn + zone->present_pages - zone->managed_pages;
+	return zone->zone_start_pfn + zone->reserved_pages;
 }
 
 static struct zone *zone_of_range(struct pglist_data *pgdat,

@@ -189,7 +189,7 @@ void drain_all_pages(struct pglist_data *pgdat);
 /* Direct compaction (compaction.c): migrate movable allocated frames out of
  * the way until a free block of `order` exists that the request may use.
  * Returns true when such a block was made.  Movable: allocated blocks whose
- * head is PG_charged or PG_lru (never PG_slab, PG_reserved or kmalloc
+ * head is PG_charged or PG_lru (never PG_slab, a reserved frame or kmalloc
  * pages).  Sources are taken from the start of the zone, targets from its
  * end; each move is reported through pgdat->migrate_page.  Takes
  * zone->lock. */

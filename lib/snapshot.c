@@ -144,8 +144,9 @@ static uint8_t allocated_kind(const struct page *page)
 }
 
 /* The block starting at pfn: a free or allocated block by its head (a
- * deferred boot block by its zone's record, without reading mem_map), a
- * reserved frame, or a hole up to the next zone (or the limit). */
+ * deferred boot block by its zone's record, without reading mem_map), the
+ * zone's reserved prefix (told by the pfn), or a hole up to the next zone
+ * (or the limit). */
 static void seg_at(const struct pglist_data *pgdat, unsigned long pfn,
 		   unsigned long limit, struct seg *s)
 {
@@ -166,6 +167,11 @@ static void seg_at(const struct pglist_data *pgdat, unsigned long pfn,
 		s->end = hole_end(pgdat, pfn);
 		return;
 	}
+	if (pfn_reserved(pgdat, pfn)) {
+		s->kind = SNAP_RESERVED;
+		s->end = z->zone_start_pfn + z->reserved_pages;
+		return;
+	}
 	if (pfn_deferred(z, pfn)) {
 		unsigned long n = 1UL << (pgdat->nr_page_orders - 1);
 		s->kind = SNAP_FREE;
@@ -184,8 +190,6 @@ static void seg_at(const struct pglist_data *pgdat, unsigned long pfn,
 		s->kind = allocated_kind(page);
 		s->order = page->order;
 		s->end = pfn + (1UL << page->order);
-	} else if (page->flags & PG_reserved) {
-		s->kind = SNAP_RESERVED;
 	} else {
 		/* a frame no block claims: count it as allocated */
 		s->kind = SNAP_ALLOC;

@@ -233,10 +233,9 @@ static bool block_fits(struct placer *pl, unsigned long pfn, unsigned order,
 	for (unsigned long p = pb_start(pl, pfn); p < pfn + len; p += pb)
 		if (!pageblock_takes(pl, p, mt))
 			return false;
-	for (unsigned long p = pfn; p < pfn + len; p++)
-		if (pfn_to_page(pgdat, p)->flags & PG_reserved)
-			return false;
-	return true;
+	/* the reserved frames are a prefix of the zone: a block inside the
+	 * zone holds one exactly when its first frame is one */
+	return !pfn_reserved(pgdat, pfn);
 }
 
 static void place_block(struct placer *pl, unsigned long pfn, unsigned order,
@@ -259,11 +258,13 @@ static void place_block(struct placer *pl, unsigned long pfn, unsigned order,
 
 /* Forget the zone's free lists and per-cpu pages: every managed frame
  * becomes an allocated order-0 block (deferred boot blocks too: every
- * frame is written here).  Pageblocks other than CMA become undecided. */
+ * frame after the reserved prefix is written here; the prefix stays
+ * untouched).  Pageblocks other than CMA become undecided. */
 static void zone_reset(struct pglist_data *pgdat, struct zone *zone)
 {
 	unsigned long start = zone->zone_start_pfn;
 	unsigned long end = start + zone->spanned_pages;
+	unsigned long managed = start + zone->reserved_pages;
 
 	deferred_forget(zone);
 
@@ -277,10 +278,8 @@ static void zone_reset(struct pglist_data *pgdat, struct zone *zone)
 	}
 	zone->vm_stat[NR_FREE_PAGES] = 0;
 	zone->vm_stat[NR_FREE_CMA_PAGES] = 0;
-	for (unsigned long pfn = start; pfn < end; pfn++) {
+	for (unsigned long pfn = managed; pfn < end; pfn++) {
 		struct page *page = pfn_to_page(pgdat, pfn);
-		if (page->flags & PG_reserved)
-			continue;
 		page->next = page->prev = PFN_NIL;
 		page->flags = PG_head;
 		page->order = 0;

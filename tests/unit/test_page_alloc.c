@@ -12,6 +12,7 @@
 
 #include "fixture.h"
 #include "page_alloc.h"
+#include "report.h"
 
 #define MiB (1ULL << 20)
 
@@ -183,15 +184,102 @@ static void test_boot_counters(void **state)
 	assert_int_equal(p->node_zones[1].managed_pages, 16384 - 1024);
 	assert_int_equal(p->node_zones[0].vm_stat[NR_FREE_PAGES], 16384);
 	assert_int_equal(p->node_zones[1].vm_stat[NR_FREE_PAGES], 16384 - 1024);
-	/* reserved frames sit at the zone's start */
-	assert_true(pfn_to_page(p, 16384)->flags & PG_reserved);
-	assert_false(pfn_to_page(p, 16384 + 1024)->flags & PG_reserved);
+	/* reserved frames are the zone's first 1024, told by the pfn */
+	assert_int_equal(p->node_zones[0].reserved_pages, 0);
+	assert_int_equal(p->node_zones[1].reserved_pages, 1024);
+	assert_false(pfn_reserved(p, 0));
+	assert_false(pfn_reserved(p, 16383));
+	assert_true(pfn_reserved(p, 16384));
+	assert_true(pfn_reserved(p, 16384 + 1023));
+	assert_false(pfn_reserved(p, 16384 + 1024));
+	/* past the last zone: a hole */
+	assert_true(pfn_reserved(p, 32768));
 	/* 64 MiB in order-10 blocks: 16 per zone, fewer in Normal */
 	assert_int_equal(p->node_zones[0].free_area[10].nr_free, 16);
 	assert_int_equal(p->node_zones[1].free_area[10].nr_free, 15);
 	assert_int_equal(get_pageblock_migratetype(p, 0), MIGRATE_MOVABLE);
 	assert_int_equal(check_node(p, msg, sizeof(msg)), 0);
+
+	/* the checker refuses a reserved frame on a free list */
+	struct zone *z = &p->node_zones[1];
+	struct page *rp = pfn_to_page(p, 16384 + 1023);
+	rp->flags = PG_buddy;
+	rp->mt = MIGRATE_UNMOVABLE;
+	pfn_list_add(p, &z->free_area[0].free_list[MIGRATE_UNMOVABLE], 16384 + 1023, false);
+	assert_int_equal(check_node(p, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "Normal Unmovable order 0: pfn 0x43ff is one of the "
+			    "zone's first 1024 frames, which are boot-reserved and "
+			    "never free");
 	fixture_node_free(p);
+}
+
+/* "N pages RAM" and "N pages reserved" of show_mem's last lines. */
+static void show_mem_totals(struct pglist_data *p, unsigned long *ram,
+			    unsigned long *reserved)
+{
+	static char buf[1 << 16];
+	struct sbuf sb = SBUF_INIT(buf, sizeof(buf));
+
+	show_mem(&sb, p, GFP_KERNEL, 0);
+	const char *t = sb_str(&sb);
+	const char *r = strstr(t, " pages RAM\n");
+	const char *v = strstr(t, " pages reserved\n");
+	assert_non_null(r);
+	assert_non_null(v);
+	while (r > t && r[-1] != '\n')
+		r--;
+	while (v > t && v[-1] != '\n')
+		v--;
+	assert_int_equal(sscanf(r, "%lu pages RAM", ram), 1);
+	assert_int_equal(sscanf(v, "%lu pages reserved", reserved), 1);
+}
+
+/* The reserved prefix is never handed out: __GFP_MEMALLOC order-0
+ * requests (no watermarks) take every managed frame of both zones, none
+ * of them in Normal's first 1024, and the counts stay as booted. */
+static void test_reserved_never_allocated(void **state)
+{
+	(void)state;
+	static uint8_t taken[32768];
+
+	for (size_t v = 0; v < NR_VERSIONS; v++) {
+		struct machine_desc d;
+		small_x86(&d, versions[v]);
+		d.zones[1].reserved = 4 * MiB;
+		struct pglist_data *p = fixture_node(&d);
+		struct alloc_outcome out;
+		unsigned long n = 0, ram, reserved;
+		char msg[256];
+
+		show_mem_totals(p, &ram, &reserved);
+		assert_int_equal(ram, 32768);
+		assert_int_equal(reserved, 1024);
+
+		memset(taken, 0, sizeof(taken));
+		while (alloc_pages_node(p, GFP_ATOMIC | __GFP_MEMALLOC | __GFP_NOWARN,
+					0, 0, &out)) {
+			assert_true(out.pfn < 32768);
+			assert_false(out.pfn >= 16384 && out.pfn < 16384 + 1024);
+			assert_false(taken[out.pfn]);
+			taken[out.pfn] = 1;
+			n++;
+		}
+		assert_int_equal(n, 16384 + 16384 - 1024);
+		assert_int_equal(p->node_zones[0].vm_stat[NR_FREE_PAGES], 0);
+		assert_int_equal(p->node_zones[1].vm_stat[NR_FREE_PAGES], 0);
+		/* and no larger block either */
+		assert_false(alloc_pages_node(p, GFP_ATOMIC | __GFP_MEMALLOC | __GFP_NOWARN,
+					      3, 0, &out));
+		assert_int_equal(check_node(p, msg, sizeof(msg)), 0);
+
+		assert_int_equal(p->node_zones[1].present_pages, 16384);
+		assert_int_equal(p->node_zones[1].managed_pages, 16384 - 1024);
+		assert_int_equal(p->node_zones[1].reserved_pages, 1024);
+		show_mem_totals(p, &ram, &reserved);
+		assert_int_equal(ram, 32768);
+		assert_int_equal(reserved, 1024);
+		fixture_node_free(p);
+	}
 }
 
 /* GFP_KERNEL order 0 that finds nothing goes to the OOM killer; the
@@ -313,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_gfp_migratetype),
 		cmocka_unit_test(test_alloc_flags_per_version),
 		cmocka_unit_test(test_boot_counters),
+		cmocka_unit_test(test_reserved_never_allocated),
 		cmocka_unit_test(test_slowpath_verdicts),
 		cmocka_unit_test(test_atomic_dips_below_min),
 		cmocka_unit_test(test_cma_only_for_movable),
