@@ -64,11 +64,35 @@ void fault_rule_reset(struct fault_rule *r)
 	atomic_init(&r->nr_fail, 0);
 	pthread_mutex_init(&r->stack_lock, NULL);
 	r->seen = NULL;
+	atomic_init(&r->caller_seen, NULL);
+	atomic_init(&r->module_seen, NULL);
+	atomic_init(&r->raw_seen, NULL);
+}
+
+/* A rule's answer for one frame address: whether its function (caller=)
+ * or its object (module=) matches.  A frame keeps its symbol while its
+ * object stays loaded, so the answer is kept: each slot holds
+ * ip << 1 | answer (0: empty); a collision replaces the older address. */
+#define MATCH_CACHE_SHIFT 10
+#define MATCH_CACHE_SLOTS (1u << MATCH_CACHE_SHIFT)
+
+struct match_cache {
+	_Atomic uint64_t slot[MATCH_CACHE_SLOTS];
+};
+
+static void match_cache_release(struct match_cache *_Atomic *mc)
+{
+	struct match_cache *c = atomic_exchange(mc, NULL);
+	if (c)
+		prim_unmap(c, sizeof(*c));
 }
 
 void fault_ctx_release(struct fault_ctx *ctx)
 {
 	for (unsigned i = 0; i < ctx->nr_rules; i++) {
+		match_cache_release(&ctx->rule[i].caller_seen);
+		match_cache_release(&ctx->rule[i].module_seen);
+		match_cache_release(&ctx->rule[i].raw_seen);
 		struct stack_set *s = ctx->rule[i].seen;
 		if (!s)
 			continue;
@@ -298,13 +322,67 @@ static void stack_file_append(struct stack_set *s, uint64_t h,
 	prim_write_all(s->fd, line, len);
 }
 
+static struct match_cache *match_cache_get(struct match_cache *_Atomic *mc);
+
+/* A stack's key in this process: its frame addresses, which stay put
+ * while the objects stay loaded.  Never 0. */
+static uint64_t raw_stack_key(const struct stack_trace *st, unsigned depth)
+{
+	unsigned n = st->nr < depth ? st->nr : depth;
+	uint64_t h = n;
+	for (unsigned i = 0; i < n; i++) {
+		h = (h ^ st->ip[i]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h ? h : 1;
+}
+
+/* stack=unique looks a stack up by its addresses first, and hashes its
+ * frames by object and offset (stack_hash(), which must find each frame's
+ * object) only for a stack this process has not recorded yet.  The keys
+ * live in a match_cache used as a set: RAW_PROBE slots from the key's
+ * own; when those are taken the key is not kept (the slow way answers). */
+#define RAW_PROBE 8
+
+static bool raw_seen(struct fault_rule *r, uint64_t key)
+{
+	struct match_cache *c = atomic_load_explicit(&r->raw_seen,
+						     memory_order_acquire);
+	if (!c)
+		return false;
+	for (unsigned i = 0; i < RAW_PROBE; i++) {
+		uint64_t e = atomic_load_explicit(
+			&c->slot[(key + i) & (MATCH_CACHE_SLOTS - 1)],
+			memory_order_relaxed);
+		if (e == key)
+			return true;
+		if (!e)
+			return false;
+	}
+	return false;
+}
+
+static void raw_add(struct fault_rule *r, uint64_t key)
+{
+	struct match_cache *c = match_cache_get(&r->raw_seen);
+	if (!c)
+		return;
+	for (unsigned i = 0; i < RAW_PROBE; i++) {
+		uint64_t e = 0;
+		_Atomic uint64_t *slot = &c->slot[(key + i) & (MATCH_CACHE_SLOTS - 1)];
+		if (atomic_compare_exchange_strong(slot, &e, key) || e == key)
+			return;
+	}
+}
+
 /* This thread is inside stack_record(): a signal handler's request on the
  * same thread must not wait for the lock it holds. */
 static __thread bool tls_recording __attribute__((tls_model("initial-exec")));
 
 /* True when h is a stack this rule has not failed before, in this run or
- * (with a file) in any run sharing the file; it is then recorded. */
-static bool stack_record(struct fault_rule *r, uint64_t h,
+ * (with a file) in any run sharing the file; it is then recorded, and its
+ * address key `raw` with it. */
+static bool stack_record(struct fault_rule *r, uint64_t h, uint64_t raw,
 			 const struct stack_trace *st)
 {
 	bool fresh = false;
@@ -314,8 +392,12 @@ static bool stack_record(struct fault_rule *r, uint64_t h,
 	pthread_mutex_lock(&r->stack_lock);
 	tls_recording = true;
 	struct stack_set *s = stack_set_get(r);
-	if (!s || set_has(s, h))
+	if (!s)
 		goto out;
+	if (set_has(s, h)) {
+		raw_add(r, raw);
+		goto out;
+	}
 	if (r->stack_file[0]) {
 		stack_file_open(s, r->stack_file);
 		if (s->fd >= 0 && prim_flock(s->fd, LOCK_EX) == 0) {
@@ -328,6 +410,8 @@ static bool stack_record(struct fault_rule *r, uint64_t h,
 			goto out;
 	}
 	fresh = set_add(s, h);
+	if (fresh)
+		raw_add(r, raw);
 out:
 	tls_recording = false;
 	pthread_mutex_unlock(&r->stack_lock);
@@ -380,26 +464,63 @@ static bool caller_match(const char *patterns, const char *func)
 	return glob_match(patterns, base);
 }
 
-static bool frames_match(const struct fault_rule *r, const struct stack_trace *st)
+static bool module_match(const char *patterns, uintptr_t ip)
+{
+	const char *obj;
+	uintptr_t off;
+	return stack_object_of(ip, &obj, &off, NULL) && glob_match(patterns, obj);
+}
+
+static bool symbol_match(const char *patterns, uintptr_t ip)
+{
+	struct frame_info fi;
+	return stack_symbolize(ip, true, &fi) && fi.func &&
+	       caller_match(patterns, fi.func);
+}
+
+static struct match_cache *match_cache_get(struct match_cache *_Atomic *mc)
+{
+	struct match_cache *c = atomic_load_explicit(mc, memory_order_acquire);
+	if (c)
+		return c;
+	struct match_cache *fresh = prim_map(sizeof(*fresh));
+	if (!fresh)
+		return NULL;
+	if (atomic_compare_exchange_strong(mc, &c, fresh))
+		return fresh;
+	prim_unmap(fresh, sizeof(*fresh));     /* another thread's won */
+	return c;
+}
+
+static bool frame_matches(struct match_cache *_Atomic *mc, const char *patterns,
+			  bool (*match)(const char *, uintptr_t), uintptr_t ip)
+{
+	struct match_cache *c = match_cache_get(mc);
+	if (!c)
+		return match(patterns, ip);
+	_Atomic uint64_t *slot = &c->slot[(ip * 0x9e3779b97f4a7c15ull) >>
+					 (64 - MATCH_CACHE_SHIFT)];
+	uint64_t e = atomic_load_explicit(slot, memory_order_relaxed);
+	if (e >> 1 == ip)
+		return e & 1;
+	bool hit = match(patterns, ip);
+	atomic_store_explicit(slot, (uint64_t)ip << 1 | hit, memory_order_relaxed);
+	return hit;
+}
+
+static bool frames_match(struct fault_rule *r, const struct stack_trace *st)
 {
 	unsigned depth = st->nr < r->stacktrace_depth ? st->nr :
 			 r->stacktrace_depth;
 	bool caller_ok = !r->caller[0], module_ok = !r->module[0];
 
 	for (unsigned i = 0; i < depth && !(caller_ok && module_ok); i++) {
-		if (!module_ok) {
-			const char *obj;
-			uintptr_t off;
-			if (stack_object_of(st->ip[i], &obj, &off, NULL) &&
-			    glob_match(r->module, obj))
-				module_ok = true;
-		}
-		if (!caller_ok) {
-			struct frame_info fi;
-			if (stack_symbolize(st->ip[i], true, &fi) && fi.func &&
-			    caller_match(r->caller, fi.func))
-				caller_ok = true;
-		}
+		if (!module_ok)
+			module_ok = frame_matches(&r->module_seen, r->module,
+						  module_match, st->ip[i]);
+		if (!caller_ok)
+			caller_ok = frame_matches(&r->caller_seen, r->caller,
+						  symbol_match, st->ip[i]);
 	}
 	return caller_ok && module_ok;
 }
@@ -426,9 +547,10 @@ static bool take_times(struct fault_rule *r, int *before)
 	return true;
 }
 
-static bool rule_fires(struct fault_rule *r, const struct fault_request *req,
-		       struct stack_trace *st, uintptr_t from,
-		       struct fault_verdict *v)
+/* The filters that look only at the kind of request: site, order, gfp,
+ * comm. */
+static bool rule_admits(const struct fault_rule *r,
+			const struct fault_request *req)
 {
 	gfp_t gfp = req->gfp;
 
@@ -445,10 +567,22 @@ static bool rule_fires(struct fault_rule *r, const struct fault_request *req,
 		return false;
 	if (r->gfp_exact_set && (gfp & r->gfp_valid) != r->gfp_exact)
 		return false;
-	if (r->comm[0] && !(req->comm && glob_match(r->comm, req->comm)))
-		return false;
+	return !r->comm[0] || (req->comm && glob_match(r->comm, req->comm));
+}
+
+static bool rule_exhausted(const struct fault_rule *r)
+{
+	return atomic_load_explicit(&r->times, memory_order_relaxed) == 0;
+}
+
+static bool rule_fires(struct fault_rule *r, const struct fault_request *req,
+		       struct stack_trace *st, uintptr_t from,
+		       struct fault_verdict *v)
+{
+	gfp_t gfp = req->gfp;
+
 	/* should_fail_ex(): an exhausted rule costs no unwinding */
-	if (atomic_load_explicit(&r->times, memory_order_relaxed) == 0)
+	if (!rule_admits(r, req) || rule_exhausted(r))
 		return false;
 	if (r->caller[0] || r->module[0]) {
 		if (!st->captured)
@@ -495,8 +629,10 @@ static bool rule_fires(struct fault_rule *r, const struct fault_request *req,
 	if (r->stack_unique) {
 		if (!st->captured)
 			stack_capture(st, from);
-		hash = stack_hash(st, r->stacktrace_depth);
-		if (!st->nr || !stack_record(r, hash, st)) {
+		uint64_t raw = raw_stack_key(st, r->stacktrace_depth);
+		if (!st->nr || raw_seen(r, raw) ||
+		    !stack_record(r, hash = stack_hash(st, r->stacktrace_depth),
+				  raw, st)) {
 			if (times_before > 0)   /* give the token back */
 				atomic_fetch_add(&r->times, 1);
 			return false;
@@ -540,6 +676,19 @@ bool should_fail_alloc(struct fault_ctx *ctx, const struct fault_request *req)
 	}
 	errno = saved;
 	return fail;
+}
+
+bool fault_may_fail(const struct fault_ctx *ctx, const struct fault_request *req)
+{
+	if (req->gfp & __GFP_NOFAIL)
+		return false;
+	for (unsigned i = 0; i < ctx->nr_rules; i++) {
+		const struct fault_rule *r = &ctx->rule[i];
+		/* stack=unique gives back the token of a stack seen before */
+		if (rule_admits(r, req) && (!rule_exhausted(r) || r->stack_unique))
+			return true;
+	}
+	return false;
 }
 
 size_t fault_format_dump(const struct fault_ctx *ctx,

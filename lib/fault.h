@@ -71,6 +71,7 @@ enum fault_knob {
 };
 
 struct stack_set;
+struct match_cache;
 
 struct fault_rule {
 	/* configuration: written by the parser, read-only afterwards */
@@ -105,6 +106,10 @@ struct fault_rule {
 	atomic_ulong nr_fail;
 	pthread_mutex_t stack_lock;     /* stack=unique only */
 	struct stack_set *seen;
+	/* caller= and module= answers by frame address (mapped on first use) */
+	struct match_cache *_Atomic caller_seen, *_Atomic module_seen;
+	struct match_cache *_Atomic raw_seen;   /* stack=unique: stacks by
+	                                           their addresses, once recorded */
 };
 
 struct fault_ctx {
@@ -176,6 +181,14 @@ static inline bool fault_active(const struct fault_ctx *ctx)
  * unwinds only when a rule with caller=, module= or stack= gets that far.
  * errno is preserved. */
 bool should_fail_alloc(struct fault_ctx *ctx, const struct fault_request *req);
+
+/* Whether a request of req's kind (site, gfp, order, comm) can fail now or
+ * later: false when every rule's filters turn it away or the rule has used
+ * up its `times` (neither changes back).  No counter moves and nothing is
+ * unwound, so a caller may remember a false answer for that kind and skip
+ * should_fail_alloc() for it: the rules then see exactly the requests they
+ * would have counted.  req->size, stack and verdict are not looked at. */
+bool fault_may_fail(const struct fault_ctx *ctx, const struct fault_request *req);
 
 /* fork(): call prepare in the parent before fork(), then parent or child
  * after it.  Takes every stack=unique lock (rule order) and the

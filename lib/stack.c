@@ -10,6 +10,7 @@
 #include "stack.h"
 
 #include <errno.h>
+#include <link.h>
 #include <stdatomic.h>
 
 #define UNW_LOCAL_ONLY
@@ -21,26 +22,54 @@
 
 static __thread int tls_in_capture TLS_IE;
 
-/* The object holding this code, or NULL when it is the program itself
- * (the simulator linked statically into a test or a driver port).  Found
- * once: objects stay where they were loaded. */
-static const char *shim_object(void)
+struct text_range {
+	uintptr_t lo, hi;
+};
+
+static int find_text(struct dl_phdr_info *info, size_t size, void *data)
 {
-	static _Atomic(const char *) self;
+	struct text_range *r = data;
+	uintptr_t me = (uintptr_t)&stack_capture;
+	(void)size;
+	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) &&
+		    lo <= me && me < lo + ph->p_memsz) {
+			r->lo = lo;
+			r->hi = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The code of the shared object holding this code, or an empty range when
+ * it is the program itself (the simulator linked statically into a test or
+ * a driver port).  Found once: objects stay where they were loaded. */
+static struct text_range shim_text(void)
+{
+	static _Atomic uintptr_t lo, hi;
 	static atomic_int known;
+	struct text_range r = { 0, 0 };
 	const char *obj;
 	uintptr_t off;
 	bool main_program;
 
-	if (atomic_load_explicit(&known, memory_order_acquire))
-		return atomic_load_explicit(&self, memory_order_relaxed);
+	if (atomic_load_explicit(&known, memory_order_acquire)) {
+		r.lo = atomic_load_explicit(&lo, memory_order_relaxed);
+		r.hi = atomic_load_explicit(&hi, memory_order_relaxed);
+		return r;
+	}
 	if (!stack_object_of((uintptr_t)&stack_capture, &obj, &off,
 			     &main_program))
-		return NULL;
-	atomic_store_explicit(&self, main_program ? NULL : obj,
-			      memory_order_relaxed);
+		return r;
+	if (!main_program)
+		dl_iterate_phdr(find_text, &r);
+	atomic_store_explicit(&lo, r.lo, memory_order_relaxed);
+	atomic_store_explicit(&hi, r.hi, memory_order_relaxed);
 	atomic_store_explicit(&known, 1, memory_order_release);
-	return main_program ? NULL : obj;
+	return r;
 }
 
 unsigned stack_capture(struct stack_trace *st, uintptr_t from)
@@ -63,16 +92,9 @@ unsigned stack_capture(struct stack_trace *st, uintptr_t from)
 				break;
 			}
 	}
-	const char *self = shim_object();
-	if (self) {
-		for (; first < n; first++) {
-			const char *obj;
-			uintptr_t off;
-			if (!stack_object_of((uintptr_t)ip[first], &obj, &off,
-					     NULL) || obj != self)
-				break;
-		}
-	}
+	struct text_range self = shim_text();
+	while (first < n && (uintptr_t)ip[first] - self.lo < self.hi - self.lo)
+		first++;
 	for (int i = first; i < n && st->nr < STACK_MAX_DEPTH; i++)
 		st->ip[st->nr++] = (uintptr_t)ip[i];
 

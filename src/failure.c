@@ -39,6 +39,19 @@ bool shim_should_fail(void *arg, const struct kheap_request *req)
 	return fail;
 }
 
+/* heap.may_fail: whether any rule can fail a request of this kind. */
+bool shim_may_fail(void *arg, const struct kheap_request *req)
+{
+	struct fault_request fr = {
+		.site = fault_sites[req->site],
+		.gfp = req->gfp,
+		.order = req->order,
+		.size = req->size,
+		.comm = shim.comm,
+	};
+	return fault_may_fail(arg, &fr);
+}
+
 void *shim_failed(struct kheap_thread *kt)
 {
 	const struct kheap_failure *f = &kt->fail;

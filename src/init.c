@@ -144,6 +144,7 @@ static void build(void)
 		boot_fail("cannot map the purge bitmap of the arena");
 	if (fault_active(&shim.fault)) {
 		shim.heap.should_fail = shim_should_fail;
+		shim.heap.may_fail = shim_may_fail;
 		shim.heap.fault_arg = &shim.fault;
 	}
 	shim_threads_init();

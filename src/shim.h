@@ -166,6 +166,7 @@ static inline void shim_note_free(const void *p)
 
 /* failure.c: the heap's fault hook (heap.should_fail, arg &shim.fault). */
 bool shim_should_fail(void *arg, const struct kheap_request *req);
+bool shim_may_fail(void *arg, const struct kheap_request *req);
 
 /* The report layer's entry point: print what the node's kernel prints for
  * this failure (warn_alloc with dump_stack and show_mem, the vmalloc or
