@@ -1,6 +1,6 @@
 /* Machine descriptions: sizes, the `key = value` settings of profiles and
- * environment values, consistency checks, profile files, and the printed
- * form of a description.
+ * environment values, and consistency checks.  Profile files are read in
+ * machine_file.c, the printed form is machine_describe.c.
  *
  * A description is edited one setting at a time (machine_set()); settings
  * that imply others say so: `arch` and `mem` lay out the arch's default
@@ -11,15 +11,14 @@
  */
 #include "config.h"
 
-#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "initial_state.h"
 #include "machine.h"
-#include "prim.h"
-#include "report.h"
+#include "machine_impl.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
@@ -82,8 +81,7 @@ int parse_size(const char *text, uint64_t *out)
 	return size_parse(text, out) == SIZE_OK ? 0 : -1;
 }
 
-/* "16M", "1048572K", "3.5G" is printed "3584M": the largest exact unit. */
-static const char *fmt_size(char *buf, size_t len, uint64_t bytes)
+const char *machine_fmt_size(char *buf, size_t len, uint64_t bytes)
 {
 	static const char units[] = "KMGT";
 	int u = -1;
@@ -133,8 +131,7 @@ set_error(const struct setting *s, const char *fmt, ...)
 	return -1;
 }
 
-static int __attribute__((format(printf, 2, 3)))
-field_error(struct gfp_error *err, const char *fmt, ...)
+int gfp_error_set(struct gfp_error *err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -317,7 +314,7 @@ static struct zone_desc *zone_find(struct machine_desc *d, enum zone_type t)
 	return NULL;
 }
 
-static const char *zone_list(const struct machine_desc *d, char *buf, size_t len)
+const char *machine_zone_list(const struct machine_desc *d, char *buf, size_t len)
 {
 	size_t n = 0;
 	buf[0] = '\0';
@@ -386,8 +383,8 @@ static int layout(struct machine_desc *d, uint64_t mem, const struct setting *s)
 
 	if (mem & (page - 1))
 		return set_error(s, "%s is not a multiple of the page size %s",
-				 fmt_size(b1, sizeof(b1), mem),
-				 fmt_size(b2, sizeof(b2), page));
+				 machine_fmt_size(b1, sizeof(b1), mem),
+				 machine_fmt_size(b2, sizeof(b2), page));
 	for (unsigned i = 0; i < d->nr_zones; i++)
 		d->zones[i].size = d->zones[i].reserved = 0;
 
@@ -420,8 +417,8 @@ static int layout(struct machine_desc *d, uint64_t mem, const struct setting *s)
 	}
 	if (at < end || !top)
 		return set_error(s, "%s of RAM does not fit in the zones %s of %s",
-				 fmt_size(b1, sizeof(b1), mem),
-				 zone_list(d, b2, sizeof(b2)), d->arch);
+				 machine_fmt_size(b1, sizeof(b1), mem),
+				 machine_zone_list(d, b2, sizeof(b2)), d->arch);
 
 	struct zone_desc *dma = zone_find(d, ZONE_DMA);
 	if (strcmp(d->arch, "x86_64") == 0 && dma && dma->size >= 2 * MiB)
@@ -432,9 +429,9 @@ static int layout(struct machine_desc *d, uint64_t mem, const struct setting *s)
 	if (rsv + top->reserved > top->size / 2)
 		return set_error(s, "%s is too small for %s: the kernel image and "
 				 "mem_map need %s, more than half of %s (%s)",
-				 fmt_size(b1, sizeof(b1), mem), d->arch,
-				 fmt_size(b2, sizeof(b2), rsv), zone_type_names[top->type],
-				 fmt_size(b3, sizeof(b3), top->size));
+				 machine_fmt_size(b1, sizeof(b1), mem), d->arch,
+				 machine_fmt_size(b2, sizeof(b2), rsv), zone_type_names[top->type],
+				 machine_fmt_size(b3, sizeof(b3), top->size));
 	top->reserved += rsv;
 	place_empty_zones(d);
 	return 0;
@@ -541,8 +538,8 @@ static int place_cma(struct machine_desc *d, struct cma_desc *c,
 	return set_error(s, "the CMA area %s of %s does not fit in any zone; "
 			 "expected at most the part of one zone that is not boot-"
 			 "reserved or in another area (largest zone: %s)", c->name,
-			 fmt_size(b1, sizeof(b1), c->size),
-			 fmt_size(b2, sizeof(b2), largest_zone(d)));
+			 machine_fmt_size(b1, sizeof(b1), c->size),
+			 machine_fmt_size(b2, sizeof(b2), largest_zone(d)));
 }
 
 static int replace_default_cma(struct machine_desc *d, const struct setting *s)
@@ -783,7 +780,7 @@ static int set_zone(struct machine_desc *d, const struct setting *s)
 	if (!slot)
 		return set_error(s, "%s is not among the configured zones (%s); "
 				 "expected one of them, or a `zones` line that adds it",
-				 zone_type_names[t], zone_list(d, list, sizeof(list)));
+				 zone_type_names[t], machine_zone_list(d, list, sizeof(list)));
 	z = (struct zone_desc){ .type = t };
 	if (size_value(s, start, &z.start) || size_value(s, size, &z.size))
 		return -1;
@@ -931,104 +928,104 @@ int machine_validate(const struct machine_desc *d, struct gfp_error *err)
 	char b1[24], b2[24], b3[24], b4[24];
 
 	if (!a)
-		return field_error(err, "arch: unknown architecture \"%s\"", d->arch);
+		return gfp_error_set(err, "arch: unknown architecture \"%s\"", d->arch);
 	if (d->page_shift != 12 && d->page_shift != 14 && d->page_shift != 16)
-		return field_error(err, "page_size: page shift %u; expected 12, 14 or 16 "
-				   "(4K, 16K or 64K pages)", d->page_shift);
+		return gfp_error_set(err, "page_size: page shift %u; expected 12, 14 or 16 "
+				     "(4K, 16K or 64K pages)", d->page_shift);
 	if (!(a->page_shifts & (1u << d->page_shift)))
-		return field_error(err, "page_size: %s has no %s pages",
-				   d->arch, fmt_size(b1, sizeof(b1), 1ULL << d->page_shift));
+		return gfp_error_set(err, "page_size: %s has no %s pages",
+				     d->arch, machine_fmt_size(b1, sizeof(b1), 1ULL << d->page_shift));
 	if (!d->kernel)
-		return field_error(err, "kernel: no kernel version set");
+		return gfp_error_set(err, "kernel: no kernel version set");
 
 	unsigned orders = machine_nr_page_orders(d), pb = machine_pageblock_order(d);
 	if (orders < 2 || orders > MAX_PAGE_ORDERS)
-		return field_error(err, "nr_page_orders: %u; expected 2 to %u",
-				   orders, MAX_PAGE_ORDERS);
+		return gfp_error_set(err, "nr_page_orders: %u; expected 2 to %u",
+				     orders, MAX_PAGE_ORDERS);
 	if (pb >= orders)
-		return field_error(err, "pageblock_order: %u; expected less than "
-				   "nr_page_orders (%u)", pb, orders);
+		return gfp_error_set(err, "pageblock_order: %u; expected less than "
+				     "nr_page_orders (%u)", pb, orders);
 	if (d->nr_cpus < 1 || d->nr_cpus > MAX_NR_CPUS)
-		return field_error(err, "cpus: %u; expected 1 to %u", d->nr_cpus, MAX_NR_CPUS);
+		return gfp_error_set(err, "cpus: %u; expected 1 to %u", d->nr_cpus, MAX_NR_CPUS);
 	if (d->min_free_kbytes < -1)
-		return field_error(err, "min_free_kbytes: %ld; expected 0 or more, or auto",
-				   d->min_free_kbytes);
+		return gfp_error_set(err, "min_free_kbytes: %ld; expected 0 or more, or auto",
+				     d->min_free_kbytes);
 	if (d->watermark_scale_factor < 1 || d->watermark_scale_factor > 3000)
-		return field_error(err, "watermark_scale_factor: %u; expected 1 to 3000",
-				   d->watermark_scale_factor);
+		return gfp_error_set(err, "watermark_scale_factor: %u; expected 1 to 3000",
+				     d->watermark_scale_factor);
 
 	if (d->nr_zones < 1 || d->nr_zones > MAX_NR_ZONES)
-		return field_error(err, "zones: %u configured; expected 1 to %u",
-				   d->nr_zones, MAX_NR_ZONES);
+		return gfp_error_set(err, "zones: %u configured; expected 1 to %u",
+				     d->nr_zones, MAX_NR_ZONES);
 	uint64_t page = 1ULL << d->page_shift, end = 0, total = 0;
 	for (unsigned i = 0; i < d->nr_zones; i++) {
 		const struct zone_desc *z = &d->zones[i];
 		const char *zn;
 		if ((unsigned)z->type >= NR_ZONE_TYPES)
-			return field_error(err, "zones: entry %u has no zone type", i);
+			return gfp_error_set(err, "zones: entry %u has no zone type", i);
 		zn = zone_type_names[z->type];
 		if (i && z->type <= d->zones[i - 1].type)
-			return field_error(err, "zones: %s listed after %s; expected the order "
-					   "DMA DMA32 Normal HighMem Movable Device, each once",
-					   zn, zone_type_names[d->zones[i - 1].type]);
+			return gfp_error_set(err, "zones: %s listed after %s; expected the order "
+					     "DMA DMA32 Normal HighMem Movable Device, each once",
+					     zn, zone_type_names[d->zones[i - 1].type]);
 		if (!z->size)
 			continue;
 		if ((z->start | z->size | z->reserved) & (page - 1))
-			return field_error(err, "zone %s: start %s, size %s, reserved %s: "
-					   "expected multiples of the page size %s", zn,
-					   fmt_size(b1, sizeof(b1), z->start),
-					   fmt_size(b2, sizeof(b2), z->size),
-					   fmt_size(b3, sizeof(b3), z->reserved),
-					   fmt_size(b4, sizeof(b4), page));
+			return gfp_error_set(err, "zone %s: start %s, size %s, reserved %s: "
+					     "expected multiples of the page size %s", zn,
+					     machine_fmt_size(b1, sizeof(b1), z->start),
+					     machine_fmt_size(b2, sizeof(b2), z->size),
+					     machine_fmt_size(b3, sizeof(b3), z->reserved),
+					     machine_fmt_size(b4, sizeof(b4), page));
 		if (z->start + z->size < z->start)
-			return field_error(err, "zone %s: start + size overflows", zn);
+			return gfp_error_set(err, "zone %s: start + size overflows", zn);
 		if (z->start < end)
-			return field_error(err, "zone %s: starts at %s, inside the zone before "
-					   "it (which ends at %s); expected zones in address "
-					   "order without overlap", zn,
-					   fmt_size(b1, sizeof(b1), z->start),
-					   fmt_size(b2, sizeof(b2), end));
+			return gfp_error_set(err, "zone %s: starts at %s, inside the zone before "
+					     "it (which ends at %s); expected zones in address "
+					     "order without overlap", zn,
+					     machine_fmt_size(b1, sizeof(b1), z->start),
+					     machine_fmt_size(b2, sizeof(b2), end));
 		uint64_t limit = zone_limit(d, z->type);
 		if (limit && z->start + z->size > limit)
-			return field_error(err, "zone %s: ends at %s; %s on %s %s ends at %s",
-					   zn, fmt_size(b1, sizeof(b1), z->start + z->size),
-					   zn, d->arch, d->release,
-					   fmt_size(b2, sizeof(b2), limit));
+			return gfp_error_set(err, "zone %s: ends at %s; %s on %s %s ends at %s",
+					     zn, machine_fmt_size(b1, sizeof(b1), z->start + z->size),
+					     zn, d->arch, d->release,
+					     machine_fmt_size(b2, sizeof(b2), limit));
 		if (z->reserved >= z->size)
-			return field_error(err, "zone %s: reserved %s; expected less than the "
-					   "zone's size %s", zn,
-					   fmt_size(b1, sizeof(b1), z->reserved),
-					   fmt_size(b2, sizeof(b2), z->size));
+			return gfp_error_set(err, "zone %s: reserved %s; expected less than the "
+					     "zone's size %s", zn,
+					     machine_fmt_size(b1, sizeof(b1), z->reserved),
+					     machine_fmt_size(b2, sizeof(b2), z->size));
 		end = z->start + z->size;
 		total += z->size;
 	}
 	if (!total)
-		return field_error(err, "zones: no zone has memory; expected a `mem` or "
-				   "`zone` setting");
+		return gfp_error_set(err, "zones: no zone has memory; expected a `mem` or "
+				     "`zone` setting");
 	if ((end >> d->page_shift) >= PFN_NIL)
-		return field_error(err, "zones: RAM ends at %s, frame %llu; expected fewer "
-				   "than 2^32 frames", fmt_size(b1, sizeof(b1), end),
-				   (unsigned long long)(end >> d->page_shift));
+		return gfp_error_set(err, "zones: RAM ends at %s, frame %llu; expected fewer "
+				     "than 2^32 frames", machine_fmt_size(b1, sizeof(b1), end),
+				     (unsigned long long)(end >> d->page_shift));
 	if (d->min_free_kbytes > 0 &&
 	    (uint64_t)d->min_free_kbytes * KiB >= total)
-		return field_error(err, "min_free_kbytes: %ld; expected less than the RAM "
-				   "(%s)", d->min_free_kbytes, fmt_size(b1, sizeof(b1), total));
+		return gfp_error_set(err, "min_free_kbytes: %ld; expected less than the RAM "
+				     "(%s)", d->min_free_kbytes, machine_fmt_size(b1, sizeof(b1), total));
 
 	if (d->nr_cma > MAX_CMA_AREAS)
-		return field_error(err, "cma: %u areas; expected at most %u",
-				   d->nr_cma, MAX_CMA_AREAS);
+		return gfp_error_set(err, "cma: %u areas; expected at most %u",
+				     d->nr_cma, MAX_CMA_AREAS);
 	uint64_t pbbytes = page << pb;
 	for (unsigned i = 0; i < d->nr_cma; i++) {
 		const struct cma_desc *c = &d->cma[i];
 		const struct zone_desc *in = NULL;
 		if (!c->size)
-			return field_error(err, "cma %s: size 0; expected a size", c->name);
+			return gfp_error_set(err, "cma %s: size 0; expected a size", c->name);
 		if ((c->base | c->size) & (pbbytes - 1))
-			return field_error(err, "cma %s: base %s, size %s: expected multiples "
-					   "of the pageblock size %s", c->name,
-					   fmt_size(b1, sizeof(b1), c->base),
-					   fmt_size(b2, sizeof(b2), c->size),
-					   fmt_size(b3, sizeof(b3), pbbytes));
+			return gfp_error_set(err, "cma %s: base %s, size %s: expected multiples "
+					     "of the pageblock size %s", c->name,
+					     machine_fmt_size(b1, sizeof(b1), c->base),
+					     machine_fmt_size(b2, sizeof(b2), c->size),
+					     machine_fmt_size(b3, sizeof(b3), pbbytes));
 		for (unsigned j = 0; j < d->nr_zones; j++) {
 			const struct zone_desc *z = &d->zones[j];
 			if (z->size && c->base >= z->start &&
@@ -1036,193 +1033,22 @@ int machine_validate(const struct machine_desc *d, struct gfp_error *err)
 				in = z;
 		}
 		if (!in)
-			return field_error(err, "cma %s: %s at %s does not lie inside one zone",
-					   c->name, fmt_size(b1, sizeof(b1), c->size),
-					   fmt_size(b2, sizeof(b2), c->base));
+			return gfp_error_set(err, "cma %s: %s at %s does not lie inside one zone",
+					     c->name, machine_fmt_size(b1, sizeof(b1), c->size),
+					     machine_fmt_size(b2, sizeof(b2), c->base));
 		for (unsigned j = 0; j < i; j++) {
 			const struct cma_desc *o = &d->cma[j];
 			if (c->base < o->base + o->size && o->base < c->base + c->size)
-				return field_error(err, "cma %s: overlaps area %s", c->name,
-						   o->name);
+				return gfp_error_set(err, "cma %s: overlaps area %s", c->name,
+						     o->name);
 		}
 		if (zone_cma_bytes(d, in, NULL) + in->reserved > in->size)
-			return field_error(err, "cma %s: zone %s holds %s of CMA and %s "
-					   "reserved, more than its %s", c->name,
-					   zone_type_names[in->type],
-					   fmt_size(b1, sizeof(b1), zone_cma_bytes(d, in, NULL)),
-					   fmt_size(b2, sizeof(b2), in->reserved),
-					   fmt_size(b3, sizeof(b3), in->size));
+			return gfp_error_set(err, "cma %s: zone %s holds %s of CMA and %s "
+					     "reserved, more than its %s", c->name,
+					     zone_type_names[in->type],
+					     machine_fmt_size(b1, sizeof(b1), zone_cma_bytes(d, in, NULL)),
+					     machine_fmt_size(b2, sizeof(b2), in->reserved),
+					     machine_fmt_size(b3, sizeof(b3), in->size));
 	}
 	return 0;
-}
-
-/* --- profile files ---------------------------------------------------------------- */
-
-static const char *errno_text(int e)
-{
-	switch (e) {
-	case ENOENT: return "no such file";
-	case EACCES: return "permission denied";
-	case EISDIR: return "is a directory";
-	case EFBIG: return "file too large";
-	case ENOTDIR: return "a path component is not a directory";
-	case ELOOP: return "too many symbolic links";
-	case ENAMETOOLONG: return "name too long";
-	default: return "cannot be read";
-	}
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-int machine_load_text(const char *text, size_t len, const char *source,
-		      struct machine_desc *d, struct gfp_error *err)
-{
-	const char *p = text, *end = text + len;
-	unsigned line = 0;
-	bool first = true;
-
-	*d = *machine_profile("default");
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *q = eol ? eol : end;
-		char buf[512], where[160];
-		line++;
-
-		while (p < q && is_space(*p))
-			p++;
-		while (q > p && is_space(q[-1]))
-			q--;
-		snprintf(where, sizeof(where), "%s:%u", source, line);
-		if (p == q || *p == '#')
-			goto next;
-		if ((size_t)(q - p) >= sizeof(buf)) {
-			field_error(err, "%s: line is longer than %u characters", where,
-				    (unsigned)sizeof(buf) - 1);
-			return -1;
-		}
-		memcpy(buf, p, (size_t)(q - p));
-		buf[q - p] = '\0';
-
-		char *eq = strchr(buf, '=');
-		if (!eq) {
-			field_error(err, "%s: \"%s\": expected `key = value` or a # comment",
-				    where, buf);
-			return -1;
-		}
-		char *k = buf, *ke = eq, *v = eq + 1;
-		while (ke > k && is_space(ke[-1]))
-			ke--;
-		*ke = '\0';
-		while (is_space(*v))
-			v++;
-		if (!*k) {
-			field_error(err, "%s: \"= %s\": expected a key before '='", where, v);
-			return -1;
-		}
-		if (strcmp(k, "profile") == 0) {
-			const struct machine_desc *base = machine_profile(v);
-			if (!first) {
-				field_error(err, "%s: profile: must be the first setting "
-					    "(it replaces everything before it)", where);
-				return -1;
-			}
-			if (!base) {
-				char names[256];
-				size_t n = 0;
-				for (unsigned i = 0; machine_profile_names[i]; i++)
-					n += (size_t)snprintf(names + n, sizeof(names) - n,
-							      "%s%s", i ? ", " : "",
-							      machine_profile_names[i]);
-				field_error(err, "%s: profile: unknown profile \"%s\"; "
-					    "expected one of %s", where, v, names);
-				return -1;
-			}
-			*d = *base;
-		} else if (machine_set(d, k, v, where, err)) {
-			return -1;
-		}
-		first = false;
-next:
-		p = eol ? eol + 1 : end;
-	}
-	if (machine_validate(d, err)) {
-		char msg[sizeof(err->msg)];
-		memcpy(msg, err->msg, sizeof(msg));
-		field_error(err, "%s: %s", source, msg);
-		return -1;
-	}
-	return 0;
-}
-
-int machine_load_file(const char *path, struct machine_desc *d,
-		      struct gfp_error *err)
-{
-	char text[MACHINE_FILE_MAX];
-	long n = prim_read_file(path, text, sizeof(text));
-	if (n < 0)
-		return field_error(err, "%s: %s%s", path, errno_text(errno),
-				   errno == EFBIG ? "; expected at most 64K of text" : "");
-	return machine_load_text(text, (size_t)n, path, d, err);
-}
-
-/* --- the printed form ------------------------------------------------------------------ */
-
-void machine_describe(const struct machine_desc *d, struct sbuf *sb)
-{
-	char b1[24], b2[24], b3[24], list[64];
-	unsigned shift = d->page_shift;
-
-	sb_printf(sb, "# machine \"%s\"\n", d->name);
-	sb_printf(sb, "name = %s\n", d->name);
-	sb_printf(sb, "arch = %s\n", d->arch);
-	sb_printf(sb, "kernel = %s\n", d->release);
-	sb_printf(sb, "page_size = %s\n", fmt_size(b1, sizeof(b1), 1ULL << shift));
-	if (d->nr_page_orders)
-		sb_printf(sb, "nr_page_orders = %u\n", d->nr_page_orders);
-	else
-		sb_printf(sb, "# nr_page_orders = %u (default)\nnr_page_orders = auto\n",
-			  machine_nr_page_orders(d));
-	if (d->pageblock_order)
-		sb_printf(sb, "pageblock_order = %u\n", d->pageblock_order);
-	else
-		sb_printf(sb, "# pageblock_order = %u (default)\npageblock_order = auto\n",
-			  machine_pageblock_order(d));
-	sb_printf(sb, "zones = %s\n", zone_list(d, list, sizeof(list)));
-	for (unsigned i = 0; i < d->nr_zones; i++) {
-		const struct zone_desc *z = &d->zones[i];
-		if (z->size)
-			sb_printf(sb, "# %s: present %llukB managed %llukB, %llu pages\n",
-				  zone_type_names[z->type],
-				  (unsigned long long)(z->size >> 10),
-				  (unsigned long long)((z->size - z->reserved) >> 10),
-				  (unsigned long long)(z->size >> shift));
-		sb_printf(sb, "zone = %s %s %s reserved=%s\n", zone_type_names[z->type],
-			  fmt_size(b1, sizeof(b1), z->start),
-			  fmt_size(b2, sizeof(b2), z->size),
-			  fmt_size(b3, sizeof(b3), z->reserved));
-	}
-	if (!d->nr_cma)
-		sb_puts(sb, "cma = none\n");
-	for (unsigned i = 0; i < d->nr_cma; i++) {
-		const struct cma_desc *c = &d->cma[i];
-		sb_printf(sb, "# cma %s: %llu pages\n", c->name,
-			  (unsigned long long)(c->size >> shift));
-		sb_printf(sb, "cma = %s:%s@%s\n", c->name,
-			  fmt_size(b1, sizeof(b1), c->size),
-			  fmt_size(b2, sizeof(b2), c->base));
-	}
-	sb_printf(sb, "hardware = %s\n", d->hardware);
-	sb_printf(sb, "cpus = %u\n", d->nr_cpus);
-	sb_printf(sb, "numa = %s\n", d->numa ? "yes" : "no");
-	if (d->min_free_kbytes < 0)
-		sb_puts(sb, "min_free_kbytes = auto\n");
-	else
-		sb_printf(sb, "min_free_kbytes = %ld\n", d->min_free_kbytes);
-	sb_printf(sb, "watermark_scale_factor = %u\n", d->watermark_scale_factor);
-	sb_printf(sb, "watermark_boost_factor = %u\n", d->watermark_boost_factor);
-	sb_printf(sb, "thp = %s\n", d->thp ? "yes" : "no");
-	sb_puts(sb, d->initial);
 }
