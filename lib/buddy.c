@@ -410,42 +410,56 @@ single_page:
 	move_to_free_list(zone, pfn, start_type);
 }
 
-/* 4.13–6.9 __rmqueue_fallback(): largest first (not below pageblock_order
- * under ALLOC_NOFRAGMENT, 5.0+); a movable request that may not claim the
- * block takes the smallest suitable one instead.  True when something was
- * moved onto the requested lists. */
-static bool rmqueue_fallback_v5(struct zone *zone, unsigned order, int start_mt,
-				unsigned alloc_flags)
+/* 4.13–6.12.28 __rmqueue_fallback()'s search: largest first (not below
+ * pageblock_order under ALLOC_NOFRAGMENT, 5.0+); a movable request that may
+ * not claim the block takes the smallest suitable one instead
+ * (find_smallest).  The order found, or -1 when no fallback list has a
+ * block; *fmt is the list's migratetype, *can_steal whether the block may
+ * be claimed. */
+static int find_fallback_order(struct zone *zone, unsigned order, int start_mt,
+			       unsigned alloc_flags, int *fmt, bool *can_steal)
 {
-	struct pglist_data *pgdat = zone->zone_pgdat;
-	int max = (int)pgdat->nr_page_orders - 1;
+	int max = (int)zone->zone_pgdat->nr_page_orders - 1;
 	int min_order = (int)order;
-	bool can_steal;
-	int co, fmt = -1;
+	int co;
 
 	if (zkv(zone) >= KVER(5, 0, 0) && (alloc_flags & ALLOC_NOFRAGMENT) &&
 	    order < pb_order(zone))
 		min_order = (int)pb_order(zone);
 
 	for (co = max; co >= min_order; co--) {
-		fmt = find_suitable_fallback(zone, (unsigned)co, start_mt, false,
-					     &can_steal);
-		if (fmt < 0)
+		*fmt = find_suitable_fallback(zone, (unsigned)co, start_mt, false,
+					      can_steal);
+		if (*fmt < 0)
 			continue;
-		if (!can_steal && start_mt == MIGRATE_MOVABLE && co > (int)order)
+		if (!*can_steal && start_mt == MIGRATE_MOVABLE && co > (int)order)
 			goto find_smallest;
-		goto do_steal;
+		return co;
 	}
-	return false;
+	return -1;
 
 find_smallest:
 	for (co = (int)order; co <= max; co++) {
-		fmt = find_suitable_fallback(zone, (unsigned)co, start_mt, false,
-					     &can_steal);
-		if (fmt >= 0)
+		*fmt = find_suitable_fallback(zone, (unsigned)co, start_mt, false,
+					      can_steal);
+		if (*fmt >= 0)
 			break;
 	}
-do_steal:
+	return co;
+}
+
+/* 4.13–6.9 __rmqueue_fallback(): true when something was moved onto the
+ * requested lists. */
+static bool rmqueue_fallback_v5(struct zone *zone, unsigned order, int start_mt,
+				unsigned alloc_flags)
+{
+	bool can_steal;
+	int fmt;
+	int co = find_fallback_order(zone, order, start_mt, alloc_flags, &fmt,
+				     &can_steal);
+
+	if (co < 0)
+		return false;
 	steal_fallback_v5(zone, zone->free_area[co].free_list[fmt], alloc_flags,
 			  start_mt, can_steal);
 	return true;
@@ -497,32 +511,13 @@ static unsigned long rmqueue_fallback_v610(struct zone *zone, unsigned order,
 					   int start_mt, unsigned alloc_flags)
 {
 	struct pglist_data *pgdat = zone->zone_pgdat;
-	int max = (int)pgdat->nr_page_orders - 1;
-	int min_order = (int)order;
 	bool can_steal;
-	int co, fmt = -1;
+	int fmt;
+	int co = find_fallback_order(zone, order, start_mt, alloc_flags, &fmt,
+				     &can_steal);
 
-	if ((alloc_flags & ALLOC_NOFRAGMENT) && order < pb_order(zone))
-		min_order = (int)pb_order(zone);
-	for (co = max; co >= min_order; co--) {
-		fmt = find_suitable_fallback(zone, (unsigned)co, start_mt, false,
-					     &can_steal);
-		if (fmt < 0)
-			continue;
-		if (!can_steal && start_mt == MIGRATE_MOVABLE && co > (int)order)
-			goto find_smallest;
-		goto do_steal;
-	}
-	return PFN_NIL;
-
-find_smallest:
-	for (co = (int)order; co <= max; co++) {
-		fmt = find_suitable_fallback(zone, (unsigned)co, start_mt, false,
-					     &can_steal);
-		if (fmt >= 0)
-			break;
-	}
-do_steal:;
+	if (co < 0)
+		return PFN_NIL;
 	unsigned long pfn = zone->free_area[co].free_list[fmt];
 	int block_type = get_pageblock_migratetype(pgdat, pfn);
 	if (can_steal && block_type != MIGRATE_HIGHATOMIC) {
