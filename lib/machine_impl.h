@@ -1,5 +1,6 @@
 /* What machine.c shares with machine_file.c (profile files) and
- * machine_describe.c (the printed form); not part of machine.h's API.
+ * machine_describe.c (the printed form), and gfp_error_set() for the other
+ * loaders that answer in a struct gfp_error; not part of machine.h's API.
  */
 #ifndef GFPSHIM_MACHINE_IMPL_H
 #define GFPSHIM_MACHINE_IMPL_H

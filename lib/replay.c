@@ -12,20 +12,10 @@
 #include "explain.h"
 #include "initial_state.h"
 #include "kver.h"
+#include "machine_impl.h"
 #include "prim.h"
 #include "replay.h"
 #include "report.h"
-
-static void errorf(struct gfp_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void errorf(struct gfp_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-}
 
 static void how_add(struct replay *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -63,14 +53,14 @@ int replay_pick(struct replay *r, const struct log *log, unsigned n,
 	memset(r, 0, sizeof(*r));
 	r->log = log;
 	if (!log->nr_reports) {
-		errorf(err, "no report in the log (no page allocation failure, "
-		       "OOM-killer header, show_mem, buddyinfo or pagetypeinfo "
-		       "dump)");
+		gfp_error_set(err, "no report in the log (no page allocation failure, "
+			      "OOM-killer header, show_mem, buddyinfo or pagetypeinfo "
+			      "dump)");
 		return -1;
 	}
 	if (n > log->nr_reports) {
-		errorf(err, "--report %u: the log has %u report%s", n,
-		       log->nr_reports, log->nr_reports == 1 ? "" : "s");
+		gfp_error_set(err, "--report %u: the log has %u report%s", n,
+			      log->nr_reports, log->nr_reports == 1 ? "" : "s");
 		return -1;
 	}
 	if (!n) {
@@ -78,34 +68,34 @@ int replay_pick(struct replay *r, const struct log *log, unsigned n,
 			if (has_free_lists(&log->reports[i]))
 				n = i + 1;
 		if (!n) {
-			errorf(err, "none of the log's %u reports has a buddy line "
-			       "(\"Zone: N*4kB (UM) … = NkB\") or a pagetypeinfo "
-			       "dump; the free lists cannot be rebuilt",
-			       log->nr_reports);
+			gfp_error_set(err, "none of the log's %u reports has a buddy line "
+				      "(\"Zone: N*4kB (UM) … = NkB\") or a pagetypeinfo "
+				      "dump; the free lists cannot be rebuilt",
+				      log->nr_reports);
 			return -1;
 		}
 	}
 	r->index = n;
 	r->rep = &log->reports[n - 1];
 	if (r->rep->kind == LOG_BUDDYINFO) {
-		errorf(err, "report %u (line %u) is /proc/buddyinfo, which has no "
-		       "migratetypes; expected a report with a buddy line or a "
-		       "pagetypeinfo dump", n, r->rep->first_line);
+		gfp_error_set(err, "report %u (line %u) is /proc/buddyinfo, which has no "
+			      "migratetypes; expected a report with a buddy line or a "
+			      "pagetypeinfo dump", n, r->rep->first_line);
 		return -1;
 	}
 	if (!has_free_lists(r->rep)) {
-		errorf(err, "report %u (%s, line %u) has no buddy line and no "
-		       "pagetypeinfo; its free lists cannot be rebuilt", n,
-		       log_report_kind_names[r->rep->kind], r->rep->first_line);
+		gfp_error_set(err, "report %u (%s, line %u) has no buddy line and no "
+			      "pagetypeinfo; its free lists cannot be rebuilt", n,
+			      log_report_kind_names[r->rep->kind], r->rep->first_line);
 		return -1;
 	}
 	for (unsigned i = 0; i < r->rep->nr_zones; i++)
 		if (r->rep->zones[i].have & LZ_BUDDY_CUT) {
-			errorf(err, "report %u: the buddy line of zone %s (line %u) "
-			       "is cut short after order %u; expected the whole "
-			       "line, up to \"= TOTALkB\"", n, r->rep->zones[i].name,
-			       r->rep->zones[i].buddy_line,
-			       r->rep->zones[i].nr_orders - 1);
+			gfp_error_set(err, "report %u: the buddy line of zone %s (line %u) "
+				      "is cut short after order %u; expected the whole "
+				      "line, up to \"= TOTALkB\"", n, r->rep->zones[i].name,
+				      r->rep->zones[i].buddy_line,
+				      r->rep->zones[i].nr_orders - 1);
 			return -1;
 		}
 	/* a pagetypeinfo dump of the report itself, or right after it */
@@ -254,9 +244,9 @@ static int infer_machine(struct replay *r, const char *kernel,
 	char rel[80];
 
 	if (!shift) {
-		errorf(err, "%s: the buddy line of zone %s counts %lukB blocks at "
-		       "order 0; expected 4kB, 16kB or 64kB pages", where,
-		       bz->name, bz->unit_kb);
+		gfp_error_set(err, "%s: the buddy line of zone %s counts %lukB blocks at "
+			      "order 0; expected 4kB, 16kB or 64kB pages", where,
+			      bz->name, bz->unit_kb);
 		return -1;
 	}
 	unsigned nr_reserve = 0;
@@ -268,10 +258,10 @@ static int infer_machine(struct replay *r, const char *kernel,
 		if (z->node >= 0)
 			numa = true;
 		if (!(z->have & LZ_ZONE_LINE)) {
-			errorf(err, "%s: no zone line (\"%s free:…kB min:… "
-			       "present:… managed:…\") for zone %s; expected one, "
-			       "or --profile naming the machine", where, z->name,
-			       z->name);
+			gfp_error_set(err, "%s: no zone line (\"%s free:…kB min:… "
+				      "present:… managed:…\") for zone %s; expected one, "
+				      "or --profile naming the machine", where, z->name,
+				      z->name);
 			return -1;
 		}
 	}
@@ -285,9 +275,9 @@ static int infer_machine(struct replay *r, const char *kernel,
 		enum explain_kver_source src;
 		kver_t kv = explain_infer_kernel(rep, &src, why, sizeof(why));
 		if (src == KVS_DEFAULT) {
-			errorf(err, "%s: nothing in the report names a kernel "
-			       "version (no dump_stack \"CPU: … Comm: …\" line, "
-			       "no mask names); expected --kernel VERSION", where);
+			gfp_error_set(err, "%s: nothing in the report names a kernel "
+				      "version (no dump_stack \"CPU: … Comm: …\" line, "
+				      "no mask names); expected --kernel VERSION", where);
 			return -1;
 		}
 		if (src == KVS_RELEASE)
@@ -557,8 +547,8 @@ int replay_machine(struct replay *r, const char *profile, const char *kernel,
 	sb_printf(&sb, "# machine: %s\n", r->how);
 	machine_describe(&d, &sb);
 	if (sb_overflowed(&sb)) {
-		errorf(err, "%s: the profile does not fit in %zu bytes", where,
-		       sizeof(r->profile));
+		gfp_error_set(err, "%s: the profile does not fit in %zu bytes", where,
+			      sizeof(r->profile));
 		return -1;
 	}
 	r->profile_len = sb.len;
@@ -589,21 +579,21 @@ static int write_text(const char *path, const char *text, size_t len,
 	size_t done = 0;
 
 	if (fd < 0) {
-		errorf(err, "%s: %s", path, strerror(errno));
+		gfp_error_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	while (done < len) {
 		long n = prim_write(fd, text + done, len - done);
 		if (n <= 0) {
-			errorf(err, "%s: %s", path, n < 0 ? strerror(errno) :
-			       "short write");
+			gfp_error_set(err, "%s: %s", path, n < 0 ? strerror(errno) :
+				      "short write");
 			prim_close(fd);
 			return -1;
 		}
 		done += (size_t)n;
 	}
 	if (prim_close(fd) < 0) {
-		errorf(err, "%s: %s", path, strerror(errno));
+		gfp_error_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -627,7 +617,7 @@ int replay_write_profile(const struct replay *r, const char *path,
 	if (fd < 0 ||
 	    prim_write(fd, r->profile, r->profile_len) != (long)r->profile_len ||
 	    prim_write(fd, line, (size_t)n) != n) {
-		errorf(err, "%s: %s", path, strerror(errno));
+		gfp_error_set(err, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			prim_close(fd);
 		return -1;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "deferred.h"
+#include "machine_impl.h"
 #include "prim.h"
 #include "report.h"
 #include "slab.h"
@@ -38,17 +39,6 @@ _Static_assert(sizeof(struct snap_pageblock) % 8 == 0, "pageblock alignment");
 _Static_assert(sizeof(struct snap_run) == 8, "run size");
 
 #define DESC_TEXT_MAX 8192
-
-static void errorf(struct gfp_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void errorf(struct gfp_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-}
 
 static size_t pad8(size_t n)
 {
@@ -428,7 +418,7 @@ int snapshot_write_fd(int fd, const struct pglist_data *pgdat,
 	o.fill = 0;
 	encode(pgdat, source, &o);
 	if (o.error) {
-		errorf(err, "writing the snapshot: %s", strerror(o.error));
+		gfp_error_set(err, "writing the snapshot: %s", strerror(o.error));
 		return -1;
 	}
 	return 0;
@@ -440,20 +430,20 @@ int snapshot_write_file(const char *path, const struct pglist_data *pgdat,
 	int fd = prim_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0) {
-		errorf(err, "%s: cannot create the snapshot: %s", path,
-		       strerror(errno));
+		gfp_error_set(err, "%s: cannot create the snapshot: %s", path,
+			      strerror(errno));
 		return -1;
 	}
 	int rc = snapshot_write_fd(fd, pgdat, source, err);
 	if (prim_close(fd) < 0 && rc == 0) {
-		errorf(err, "%s: closing the snapshot: %s", path,
-		       strerror(errno));
+		gfp_error_set(err, "%s: closing the snapshot: %s", path,
+			      strerror(errno));
 		return -1;
 	}
 	if (rc) {
 		char msg[sizeof(err->msg)];
 		memcpy(msg, err->msg, sizeof(msg));
-		errorf(err, "%s: %s", path, msg);
+		gfp_error_set(err, "%s: %s", path, msg);
 	}
 	return rc;
 }
@@ -520,18 +510,18 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 	const struct snap_header *h = (const void *)p;
 
 	if (len < sizeof(*h) || memcmp(h->magic, SNAP_MAGIC, 8) != 0) {
-		errorf(err, "%s: not a gfpshim snapshot (expected the GFPSNAP "
-		       "magic at its start)", name);
+		gfp_error_set(err, "%s: not a gfpshim snapshot (expected the GFPSNAP "
+			      "magic at its start)", name);
 		return -1;
 	}
 	if (h->byte_order != SNAP_BYTE_ORDER) {
-		errorf(err, "%s: written on a machine of the other byte order; "
-		       "expected this machine's", name);
+		gfp_error_set(err, "%s: written on a machine of the other byte order; "
+			      "expected this machine's", name);
 		return -1;
 	}
 	if (h->version != SNAP_VERSION) {
-		errorf(err, "%s: snapshot format version %u; expected version %u",
-		       name, h->version, SNAP_VERSION);
+		gfp_error_set(err, "%s: snapshot format version %u; expected version %u",
+			      name, h->version, SNAP_VERSION);
 		return -1;
 	}
 	if (h->page_shift < 12 || h->page_shift > 16 ||
@@ -539,18 +529,18 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 	    h->pageblock_order >= h->nr_page_orders ||
 	    h->nr_zones == 0 || h->nr_zones > MAX_NR_ZONES ||
 	    h->desc_len > DESC_TEXT_MAX) {
-		errorf(err, "%s: header out of range (page_shift %u, %u orders, "
-		       "pageblock_order %u, %u zones); expected page_shift 12-16, "
-		       "1-%u orders, pageblock_order below them, 1-%u zones",
-		       name, h->page_shift, h->nr_page_orders, h->pageblock_order,
-		       h->nr_zones, MAX_PAGE_ORDERS, MAX_NR_ZONES);
+		gfp_error_set(err, "%s: header out of range (page_shift %u, %u orders, "
+			      "pageblock_order %u, %u zones); expected page_shift 12-16, "
+			      "1-%u orders, pageblock_order below them, 1-%u zones",
+			      name, h->page_shift, h->nr_page_orders, h->pageblock_order,
+			      h->nr_zones, MAX_PAGE_ORDERS, MAX_NR_ZONES);
 		return -1;
 	}
 	s->hdr = *h;
 	off = sizeof(*h);
 	if (len - off < pad8(h->desc_len) + h->nr_zones * sizeof(struct snap_zone)) {
-		errorf(err, "%s: truncated in its machine description or zones",
-		       name);
+		gfp_error_set(err, "%s: truncated in its machine description or zones",
+			      name);
 		return -1;
 	}
 	s->desc_text = p + off;
@@ -560,9 +550,9 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 
 	unsigned long pbn = 1UL << h->pageblock_order;
 	if (h->nr_pageblocks > (len - off) / sizeof(struct snap_pageblock)) {
-		errorf(err, "%s: truncated: %llu pageblocks announced, room for "
-		       "%zu at most", name, (unsigned long long)h->nr_pageblocks,
-		       (len - off) / sizeof(struct snap_pageblock));
+		gfp_error_set(err, "%s: truncated: %llu pageblocks announced, room for "
+			      "%zu at most", name, (unsigned long long)h->nr_pageblocks,
+			      (len - off) / sizeof(struct snap_pageblock));
 		return -1;
 	}
 	if (h->nr_pageblocks == 0 ||
@@ -570,20 +560,20 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 	    h->node_start_pfn < h->first_pageblock_pfn ||
 	    h->node_start_pfn + h->node_spanned_pages >
 	    h->first_pageblock_pfn + h->nr_pageblocks * pbn) {
-		errorf(err, "%s: %llu pageblocks from pfn %#llx do not cover the "
-		       "node (pfn %#llx, %llu pages)",
-		       name, (unsigned long long)h->nr_pageblocks,
-		       (unsigned long long)h->first_pageblock_pfn,
-		       (unsigned long long)h->node_start_pfn,
-		       (unsigned long long)h->node_spanned_pages);
+		gfp_error_set(err, "%s: %llu pageblocks from pfn %#llx do not cover the "
+			      "node (pfn %#llx, %llu pages)",
+			      name, (unsigned long long)h->nr_pageblocks,
+			      (unsigned long long)h->first_pageblock_pfn,
+			      (unsigned long long)h->node_start_pfn,
+			      (unsigned long long)h->node_spanned_pages);
 		return -1;
 	}
 	s->index_len = map_len(h->nr_pageblocks * sizeof(*s->pb));
 	s->index = prim_map(s->index_len);
 	if (!s->index) {
-		errorf(err, "%s: cannot map an index of %llu pageblocks: %s",
-		       name, (unsigned long long)h->nr_pageblocks,
-		       strerror(errno));
+		gfp_error_set(err, "%s: cannot map an index of %llu pageblocks: %s",
+			      name, (unsigned long long)h->nr_pageblocks,
+			      strerror(errno));
 		return -1;
 	}
 	s->pb = s->index;
@@ -593,8 +583,8 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 
 		if (len - off < sizeof(*pb) ||
 		    pb->nr_runs > (len - off - sizeof(*pb)) / sizeof(struct snap_run)) {
-			errorf(err, "%s: truncated at pageblock %lu of %llu", name,
-			       b, (unsigned long long)h->nr_pageblocks);
+			gfp_error_set(err, "%s: truncated at pageblock %lu of %llu", name,
+				      b, (unsigned long long)h->nr_pageblocks);
 			return -1;
 		}
 		for (int k = 0; k < NR_SNAP_KINDS; k++)
@@ -604,9 +594,9 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 			if (run->kind >= NR_SNAP_KINDS ||
 			    run->order >= h->nr_page_orders ||
 			    (run->mt != SNAP_NO_MT && run->mt >= MIGRATE_TYPES)) {
-				errorf(err, "%s: pageblock %lu run %u: kind %u order %u "
-				       "list %u out of range", name, b, r,
-				       run->kind, run->order, run->mt);
+				gfp_error_set(err, "%s: pageblock %lu run %u: kind %u order %u "
+					      "list %u out of range", name, b, r,
+					      run->kind, run->order, run->mt);
 				return -1;
 			}
 			covered += run->npages;
@@ -614,11 +604,11 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 		if (sum != pbn || covered != pbn ||
 		    (pb->zone != SNAP_NO_ZONE && pb->zone >= h->nr_zones) ||
 		    (pb->mt != SNAP_NO_MT && pb->mt >= MIGRATE_TYPES)) {
-			errorf(err, "%s: pageblock %lu: %llu frames counted, %llu in "
-			       "runs, zone %u, type %u; expected %lu frames, a zone "
-			       "below %u and a migratetype", name, b,
-			       (unsigned long long)sum, (unsigned long long)covered,
-			       pb->zone, pb->mt, pbn, h->nr_zones);
+			gfp_error_set(err, "%s: pageblock %lu: %llu frames counted, %llu in "
+				      "runs, zone %u, type %u; expected %lu frames, a zone "
+				      "below %u and a migratetype", name, b,
+				      (unsigned long long)sum, (unsigned long long)covered,
+				      pb->zone, pb->mt, pbn, h->nr_zones);
 			return -1;
 		}
 		s->pb[b] = pb;
@@ -628,16 +618,16 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 	const struct snap_trailer *t = (const void *)(p + off);
 	if (len - off != sizeof(*t) || memcmp(t->magic, SNAP_END_MAGIC, 8) != 0 ||
 	    t->length != off) {
-		errorf(err, "%s: %zu bytes after the last pageblock; expected the "
-		       "%zu-byte GFPSEND trailer (a snapshot cut short or run on)",
-		       name, len - off, sizeof(*t));
+		gfp_error_set(err, "%s: %zu bytes after the last pageblock; expected the "
+			      "%zu-byte GFPSEND trailer (a snapshot cut short or run on)",
+			      name, len - off, sizeof(*t));
 		return -1;
 	}
 
 	struct gfp_error merr;
 	if (machine_load_text(s->desc_text, h->desc_len, name, &s->desc,
 			      &merr) < 0) {
-		errorf(err, "%s: its machine description: %s", name, merr.msg);
+		gfp_error_set(err, "%s: its machine description: %s", name, merr.msg);
 		return -1;
 	}
 	return 0;
@@ -652,27 +642,27 @@ int snapshot_read_file(const char *path, struct snapshot *s,
 	memset(s, 0, sizeof(*s));
 	fd = prim_open(path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0) {
-		errorf(err, "%s: %s", path, strerror(errno));
+		gfp_error_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (prim_file_size(fd, &size) < 0) {
-		errorf(err, "%s: %s", path, strerror(errno));
+		gfp_error_set(err, "%s: %s", path, strerror(errno));
 		prim_close(fd);
 		return -1;
 	}
 	s->data_len = size;
 	s->data = size ? prim_map(map_len(size)) : NULL;
 	if (size && !s->data) {
-		errorf(err, "%s: cannot map %zu bytes: %s", path, size,
-		       strerror(errno));
+		gfp_error_set(err, "%s: cannot map %zu bytes: %s", path, size,
+			      strerror(errno));
 		prim_close(fd);
 		return -1;
 	}
 	for (size_t got = 0; got < size;) {
 		long n = prim_read(fd, (char *)s->data + got, size - got);
 		if (n <= 0) {
-			errorf(err, "%s: %s", path,
-			       n < 0 ? strerror(errno) : "shorter than its size");
+			gfp_error_set(err, "%s: %s", path,
+				      n < 0 ? strerror(errno) : "shorter than its size");
 			prim_close(fd);
 			snapshot_release(s);
 			return -1;
@@ -699,8 +689,8 @@ int snapshot_from_node(const struct pglist_data *pgdat, const char *source,
 	s->data_len = o.len;
 	s->data = prim_map(map_len(o.len));
 	if (!s->data) {
-		errorf(err, "cannot map %zu bytes for a snapshot: %s", o.len,
-		       strerror(errno));
+		gfp_error_set(err, "cannot map %zu bytes for a snapshot: %s", o.len,
+			      strerror(errno));
 		return -1;
 	}
 	memset(&o, 0, sizeof(o));
@@ -709,7 +699,7 @@ int snapshot_from_node(const struct pglist_data *pgdat, const char *source,
 	o.cap = s->data_len;
 	encode(pgdat, source, &o);
 	if (o.error || o.len != s->data_len) {
-		errorf(err, "the node changed while its snapshot was taken");
+		gfp_error_set(err, "the node changed while its snapshot was taken");
 		snapshot_release(s);
 		return -1;
 	}
