@@ -355,14 +355,6 @@ static void set_owner(struct slab *slab, struct kheap_thread *t)
 	__atomic_store_n(&slab->owner, t, __ATOMIC_RELAXED);
 }
 
-/* obj_to_index(): (obj - base) / size by reciprocal_divide() */
-static inline unsigned obj_index(const struct kmem_cache *s,
-				 const struct slab *slab, const void *obj)
-{
-	uint32_t off = (uint32_t)((const char *)obj - slab->base);
-	return (unsigned)(((uint64_t)off * s->reciprocal_size) >> 32);
-}
-
 static void *obj_at(const struct kmem_cache *s, const struct slab *slab,
 		    unsigned idx)
 {
@@ -433,6 +425,10 @@ static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
 		return NULL;
 	}
 	slab->cache = s;
+	slab->size = s->size;
+	slab->reciprocal_size = s->reciprocal_size;
+	slab->offset = s->offset;
+	slab->cache_id = (uint16_t)s->id;
 	slab->pfn = pfn;
 	slab->base = kheap_page_address(h, pfn);
 	slab->order = order;
@@ -732,7 +728,7 @@ static void *slab_alloc(struct kheap *h, struct kheap_thread *t,
 static void slab_free_remote(struct kheap *h, struct kheap_thread *t,
 			     struct kmem_cache *s, struct slab *slab, void *obj)
 {
-	unsigned idx = obj_index(s, slab, obj);
+	unsigned idx = kheap_obj_index(slab, obj);
 	uint64_t old = atomic_load_explicit(&slab->remote, memory_order_relaxed);
 	uint64_t new;
 	bool locked = false;
@@ -1202,7 +1198,7 @@ bool kheap_kfree(struct kheap *h, struct kheap_thread *t, void *p)
 	uint32_t tag = page->private & KHEAP_PAGE_TAG_MASK;
 	if (tag == KHEAP_PAGE_SLAB) {
 		struct slab *slab = page->owner;
-		if (obj_index(slab->cache, slab, p) * slab->cache->size !=
+		if (kheap_obj_index(slab, p) * slab->size !=
 		    (size_t)((char *)p - slab->base))
 			return false;
 		slab_free(h, t, slab, p);

@@ -153,17 +153,22 @@ enum slab_list {
 
 struct kheap_thread;
 
-/* The first 64 bytes are what a free and a refill touch. */
+/* The first 64 bytes are all a free touches (kheap_kfree_fast() reads the
+ * cache's stride, reciprocal, free pointer offset and id from copies here). */
 struct slab {
 	struct kmem_cache *cache;
 	char *base;                     /* page_address(pfn) */
 	struct kheap_thread *owner;     /* NULL: the cache's */
 	void *freelist;                 /* owner's (or list_lock holder's) */
-	struct slab *next, *prev;       /* partial list (the owner's or node's) */
 	_Atomic uint64_t remote;
 	_Atomic unsigned inuse;
+	unsigned size;                  /* cache->size */
+	uint32_t reciprocal_size;       /* cache->reciprocal_size */
+	unsigned offset;                /* cache->offset */
+	uint16_t cache_id;              /* cache->id */
 	uint8_t list;                   /* enum slab_list */
 	_Atomic bool delayed;           /* on its owner's delayed list */
+	struct slab *next, *prev;       /* partial list (the owner's or node's) */
 	unsigned objects;
 	unsigned order;
 	unsigned long pfn;
@@ -299,11 +304,12 @@ static inline unsigned kmalloc_index(const struct kheap *h, size_t size)
 void *kheap_kmalloc_slow(struct kheap *h, struct kheap_thread *t, size_t size,
 			 gfp_t gfp);
 
-/* kmalloc(size, gfp): slab caches, kmalloc_large, or NULL (see t->fail).
- * Sizes above kmalloc_max_size fail as the kernel's do (KHEAP_FAIL_TOO_BIG);
- * the caller decides whether to use a vm area instead. */
-static inline void *kheap_kmalloc(struct kheap *h, struct kheap_thread *t,
-				  size_t size, gfp_t gfp)
+/* kmalloc's pop from the cpu freelist, when the request needs nothing
+ * else (no fault rule can fail it, a NORMAL cache, no zeroing); NULL
+ * otherwise, having consulted nothing: the caller goes to
+ * kheap_kmalloc_slow(). */
+static inline void *kheap_kmalloc_fast(struct kheap *h, struct kheap_thread *t,
+				       size_t size, gfp_t gfp)
 {
 	if (__builtin_expect(size - 1 < h->kmalloc_max_cache_size &&
 			     !(gfp & KHEAP_GFP_SLOW), 1)) {
@@ -317,7 +323,17 @@ static inline void *kheap_kmalloc(struct kheap *h, struct kheap_thread *t,
 			return obj;
 		}
 	}
-	return kheap_kmalloc_slow(h, t, size, gfp);
+	return NULL;
+}
+
+/* kmalloc(size, gfp): slab caches, kmalloc_large, or NULL (see t->fail).
+ * Sizes above kmalloc_max_size fail as the kernel's do (KHEAP_FAIL_TOO_BIG);
+ * the caller decides whether to use a vm area instead. */
+static inline void *kheap_kmalloc(struct kheap *h, struct kheap_thread *t,
+				  size_t size, gfp_t gfp)
+{
+	void *obj = kheap_kmalloc_fast(h, t, size, gfp);
+	return obj ? obj : kheap_kmalloc_slow(h, t, size, gfp);
 }
 
 /* kfree(): any pointer kheap_kmalloc, kheap_cache_alloc or vmalloc.h gave
@@ -420,5 +436,50 @@ bool kheap_should_fail(struct kheap *h, struct kheap_thread *t,
  * heap->discard_freed is set). */
 void kheap_free_frames(struct kheap *h, struct kheap_thread *t,
 		       unsigned long pfn, unsigned order);
+
+/* ---- the owner's free, inline ----------------------------------------- */
+
+/* The free pointer of an object of this slab, and its index. */
+static inline void **kheap_slab_fp(const struct slab *slab, void *obj)
+{
+	return (void **)((char *)obj + slab->offset);
+}
+
+/* obj_to_index(): (obj - base) / size by reciprocal_divide() */
+static inline unsigned kheap_obj_index(const struct slab *slab, const void *obj)
+{
+	uint32_t off = (uint32_t)((const char *)obj - slab->base);
+	return (unsigned)(((uint64_t)off * slab->reciprocal_size) >> 32);
+}
+
+/* The owner's kfree() with nothing to do but the push (slab_free_local()
+ * when the slab stays partial): the cpu slab's objects go on the cpu
+ * freelist, others on their slab's freelist.  Returns false, having done
+ * nothing, for every other pointer (kheap_kfree() then decides). */
+static inline bool kheap_kfree_fast(const struct kheap *h,
+				    struct kheap_thread *t, void *p)
+{
+	struct page *page = kheap_virt_to_page(h, p);
+	if (!page || (page->private & KHEAP_PAGE_TAG_MASK) != KHEAP_PAGE_SLAB)
+		return false;
+	struct slab *slab = page->owner;
+	if (__atomic_load_n(&slab->owner, __ATOMIC_RELAXED) != t ||
+	    kheap_obj_index(slab, p) * slab->size !=
+	    (size_t)((char *)p - slab->base))
+		return false;
+	struct kmem_cache_cpu *c = &t->cpu[slab->cache_id];
+	if (slab == c->slab) {
+		*kheap_slab_fp(slab, p) = c->freelist;
+		c->freelist = p;
+		return true;
+	}
+	unsigned inuse = atomic_load_explicit(&slab->inuse, memory_order_relaxed);
+	if (inuse <= 1 || slab->list == SLAB_LIST_FULL)
+		return false;
+	*kheap_slab_fp(slab, p) = slab->freelist;
+	slab->freelist = p;
+	atomic_store_explicit(&slab->inuse, inuse - 1, memory_order_relaxed);
+	return true;
+}
 
 #endif

@@ -66,21 +66,31 @@ static noinline void *malloc_first(size_t n)
 	return alloc_gfp(kt, n, malloc_gfp());
 }
 
+/* Everything but a pop from the cpu freelist.  A block from a slab the
+ * thread has just taken is marked; the later pops from that slab need no
+ * mark, since a purge never discards a unit holding a live slab. */
+static noinline void *malloc_slow(struct kheap_thread *kt, size_t n, gfp_t gfp)
+{
+	void *p = kheap_kmalloc_slow(&shim.heap, kt, n, gfp);
+	if (likely(!ZERO_OR_NULL_PTR(p))) {
+		shim_mark(p, n);
+		return p;
+	}
+	/* kmalloc refused a size it serves: that was the request
+	 * (asking again would consult the fault rules twice) */
+	if (!p && n <= shim.heap.kmalloc_max_size)
+		return shim_failed(kt);
+	return alloc_gfp(kt, n, gfp);
+}
+
 SHIM_EXPORT void *malloc(size_t n)
 {
 	struct kheap_thread *kt = shim_self.kt;
 	if (likely(kt != NULL)) {
 		shim_self.requests++;
-		void *p = kheap_kmalloc(&shim.heap, kt, n, malloc_gfp());
-		if (likely(!ZERO_OR_NULL_PTR(p))) {
-			shim_mark(p, n);
-			return p;
-		}
-		/* kmalloc refused a size it serves: that was the request
-		 * (asking again would consult the fault rules twice) */
-		if (!p && n <= shim.heap.kmalloc_max_size)
-			return shim_failed(kt);
-		return alloc_gfp(kt, n, malloc_gfp());
+		gfp_t gfp = malloc_gfp();
+		void *p = kheap_kmalloc_fast(&shim.heap, kt, n, gfp);
+		return likely(p != NULL) ? p : malloc_slow(kt, n, gfp);
 	}
 	return malloc_first(n);
 }
@@ -103,7 +113,8 @@ SHIM_EXPORT void free(void *p)
 {
 	struct kheap_thread *kt = shim_self.kt;
 	if (likely(kt != NULL)) {
-		kheap_kfree(&shim.heap, kt, p);
+		if (!likely(kheap_kfree_fast(&shim.heap, kt, p)))
+			kheap_kfree(&shim.heap, kt, p);
 		shim_note_free(p);
 		return;
 	}
