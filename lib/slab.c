@@ -794,6 +794,12 @@ static void slab_free_local(struct kheap *h, struct kheap_thread *t,
 		discard_slab(h, t, empty);
 }
 
+void kheap_slab_free_local(struct kheap *h, struct kheap_thread *t,
+			   struct slab *slab, void *obj)
+{
+	slab_free_local(h, t, slab->cache, slab, obj);
+}
+
 static void slab_free(struct kheap *h, struct kheap_thread *t,
 		      struct slab *slab, void *obj)
 {

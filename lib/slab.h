@@ -452,11 +452,15 @@ static inline unsigned kheap_obj_index(const struct slab *slab, const void *obj)
 	return (unsigned)(((uint64_t)off * slab->reciprocal_size) >> 32);
 }
 
-/* The owner's kfree() with nothing to do but the push (slab_free_local()
- * when the slab stays partial): the cpu slab's objects go on the cpu
- * freelist, others on their slab's freelist.  Returns false, having done
- * nothing, for every other pointer (kheap_kfree() then decides). */
-static inline bool kheap_kfree_fast(const struct kheap *h,
+/* kfree() of an object of a slab t owns, found by the caller. */
+void kheap_slab_free_local(struct kheap *h, struct kheap_thread *t,
+			   struct slab *slab, void *obj);
+
+/* kfree() by the owner of the object's slab, inline when nothing is due
+ * but the push: the cpu slab's objects go on the cpu freelist, others on
+ * their slab's freelist while it stays partial.  Returns false, having
+ * done nothing, for every other pointer (kheap_kfree() then decides). */
+static inline bool kheap_kfree_fast(struct kheap *h,
 				    struct kheap_thread *t, void *p)
 {
 	struct page *page = kheap_virt_to_page(h, p);
@@ -474,8 +478,10 @@ static inline bool kheap_kfree_fast(const struct kheap *h,
 		return true;
 	}
 	unsigned inuse = atomic_load_explicit(&slab->inuse, memory_order_relaxed);
-	if (inuse <= 1 || slab->list == SLAB_LIST_FULL)
-		return false;
+	if (inuse <= 1 || slab->list == SLAB_LIST_FULL) {
+		kheap_slab_free_local(h, t, slab, p);
+		return true;
+	}
 	*kheap_slab_fp(slab, p) = slab->freelist;
 	slab->freelist = p;
 	atomic_store_explicit(&slab->inuse, inuse - 1, memory_order_relaxed);
