@@ -17,6 +17,19 @@ static const enum fault_site fault_sites[NR_KHEAP_SITES] = {
 	[KHEAP_SITE_USER] = FAULT_SITE_MMAP,
 };
 
+/* The heap's request in the fault predicate's terms (no stack yet: the
+ * predicate captures one only for a rule that needs it). */
+static struct fault_request fault_request_of(const struct kheap_request *req)
+{
+	return (struct fault_request){
+		.site = fault_sites[req->site],
+		.gfp = req->gfp,
+		.order = req->order,
+		.size = req->size,
+		.comm = shim.comm,
+	};
+}
+
 /* The shim's own allocations (made while it reports or unwinds) are never
  * failed: a report must not be cut short by the rules it reports on. */
 bool shim_should_fail(void *arg, const struct kheap_request *req)
@@ -24,15 +37,8 @@ bool shim_should_fail(void *arg, const struct kheap_request *req)
 	struct fault_ctx *ctx = arg;
 	if (shim_self.depth)
 		return false;
-	struct fault_request fr = {
-		.site = fault_sites[req->site],
-		.gfp = req->gfp,
-		.order = req->order,
-		.size = req->size,
-		.comm = shim.comm,
-		.stack = NULL,
-		.verdict = &shim_self.verdict,
-	};
+	struct fault_request fr = fault_request_of(req);
+	fr.verdict = &shim_self.verdict;
 	shim_enter();
 	bool fail = should_fail_alloc(ctx, &fr);
 	shim_leave();
@@ -42,13 +48,7 @@ bool shim_should_fail(void *arg, const struct kheap_request *req)
 /* heap.may_fail: whether any rule can fail a request of this kind. */
 bool shim_may_fail(void *arg, const struct kheap_request *req)
 {
-	struct fault_request fr = {
-		.site = fault_sites[req->site],
-		.gfp = req->gfp,
-		.order = req->order,
-		.size = req->size,
-		.comm = shim.comm,
-	};
+	struct fault_request fr = fault_request_of(req);
 	return fault_may_fail(arg, &fr);
 }
 
