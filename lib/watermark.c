@@ -404,6 +404,23 @@ static long discounted_min(kver_t kv, long min, unsigned alloc_flags)
 	return min;
 }
 
+/* What a watermark check saw, for reports and `gfpshim explain`. */
+static void note_attempt(struct zone_attempt *seen, const struct zone *z,
+			 unsigned long mark, long min, long usable, long reserve,
+			 bool ok, bool has_block)
+{
+	if (!seen)
+		return;
+	seen->zone_idx = z->idx;
+	seen->mark = mark;
+	seen->min = min;
+	seen->free_pages = z->vm_stat[NR_FREE_PAGES];
+	seen->usable = usable;
+	seen->lowmem_reserve = reserve;
+	seen->watermark_ok = ok;
+	seen->has_block = has_block;
+}
+
 /* Before 4.4 ("mm, page_alloc: only enforce watermarks for order-0
  * allocations") __zone_watermark_ok() had no per-list check: each lower
  * order's free pages were taken away from the count while the watermark
@@ -435,16 +452,7 @@ bool zone_watermark_ok(struct zone *z, unsigned order, unsigned long mark,
 		zone_has_block(z, order, alloc_flags, harder);
 	bool ok = usable > min + reserve && (!order || has_block);
 
-	if (seen) {
-		seen->zone_idx = z->idx;
-		seen->mark = mark;
-		seen->min = min;
-		seen->free_pages = free_pages;
-		seen->usable = usable;
-		seen->lowmem_reserve = reserve;
-		seen->watermark_ok = ok;
-		seen->has_block = has_block;
-	}
+	note_attempt(seen, z, mark, min, usable, reserve, ok, has_block);
 	return ok;
 }
 
@@ -468,16 +476,8 @@ bool zone_watermark_fast(struct zone *z, unsigned order, unsigned long mark,
 					       z->vm_stat[NR_FREE_CMA_PAGES]);
 		}
 		if (usable > (long)mark + reserve) {
-			if (seen) {
-				seen->zone_idx = z->idx;
-				seen->mark = mark;
-				seen->min = (long)mark;
-				seen->free_pages = free_pages;
-				seen->usable = usable;
-				seen->lowmem_reserve = reserve;
-				seen->watermark_ok = true;
-				seen->has_block = usable > 0;
-			}
+			note_attempt(seen, z, mark, (long)mark, usable, reserve,
+				     true, usable > 0);
 			return true;
 		}
 	}
