@@ -1512,7 +1512,7 @@ static void parse_node_zone(struct builder *b, const char *t, unsigned lineno)
 	bool blocks = b->pt_blocks && b->cur && b->cur->kind == LOG_PAGETYPEINFO;
 	struct log_report *r = blocks ? b->cur :
 			       dump_report(b, LOG_BUDDYINFO, lineno);
-	unsigned long nd, v[MAX_PAGE_ORDERS + 1];
+	unsigned long nd, v[MAX_PAGE_ORDERS];
 	unsigned nv = 0;
 
 	if (!r)
@@ -1530,7 +1530,7 @@ static void parse_node_zone(struct builder *b, const char *t, unsigned lineno)
 		p = skip_sp(p);
 		if (!*p)
 			break;
-		if (nv > MAX_PAGE_ORDERS || !read_ulong(&p, &v[nv++]))
+		if (nv >= MAX_PAGE_ORDERS || !read_ulong(&p, &v[nv++]))
 			goto bad;
 	}
 	if (blocks) {

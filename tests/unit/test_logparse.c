@@ -355,6 +355,22 @@ static void test_escapes_kmsg(void **state)
 	log_free(log);
 }
 
+/* More counts than any kernel has orders: refused with a problem, never
+ * stored past nr_free[MAX_PAGE_ORDERS - 1]. */
+static void test_buddyinfo_too_many_orders(void **state)
+{
+	(void)state;
+	struct log *log = parse("Node 0, zone   Normal "
+		"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n");
+	assert_true(log->nr_problems >= 1);
+	assert_non_null(strstr(log->problems[0].msg, "buddyinfo"));
+	for (unsigned r = 0; r < log->nr_reports; r++)
+		for (unsigned z = 0; z < log->reports[r].nr_zones; z++)
+			assert_true(log->reports[r].zones[z].nr_orders <=
+				    MAX_PAGE_ORDERS);
+	log_free(log);
+}
+
 static void test_nothing(void **state)
 {
 	(void)state;
@@ -383,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_wrapped78),
 		cmocka_unit_test(test_buddy_cut),
 		cmocka_unit_test(test_interleaved),
+		cmocka_unit_test(test_buddyinfo_too_many_orders),
 		cmocka_unit_test(test_inline_formats),
 		cmocka_unit_test(test_escapes_kmsg),
 		cmocka_unit_test(test_nothing),
