@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "machine.h"
-#include "page_alloc.h"
+#include "machine/machine.h"
+#include "mm/page_alloc.h"
 
 #define BATCH 256
 

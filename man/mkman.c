@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kver.h"
-#include "machine.h"
-#include "options.h"
+#include "abi/kver.h"
+#include "machine/machine.h"
+#include "options/options.h"
 
 /* Text as roff: backslashes escaped, hyphens as \- (minus signs in
  * flags and values), and a leading '.' or '\'' made harmless. */
@@ -99,7 +99,7 @@ static void environment(void)
 	}
 }
 
-/* The grammar comment at the top of lib/fault_parse.c, as a literal
+/* The grammar comment at the top of lib/fault/fault_parse.c, as a literal
  * block: from its first line to its closing line. */
 static int rules(const char *path)
 {

@@ -1,6 +1,6 @@
 /* gfp_t and the GFP_* / __GFP_* names, as the kernel spells them.
  *
- * One definition serves the simulator (lib/gfp.h includes this file) and
+ * One definition serves the simulator (lib/abi/gfp.h includes this file) and
  * ports (<gfpshim/kernel.h>).  The values are the 6.1 layout
  * (include/linux/gfp_types.h), so a mask copied from a 5.4–6.2 log means
  * the same here; bits only older kernels had sit above it.  Reports print

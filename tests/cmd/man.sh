@@ -1,7 +1,7 @@
 #!/bin/sh
 # The manual against the code: every option of the table is in
 # 'gfpshim run --help', in gfpshim(1) as a flag and in gfpshim(7) as a
-# variable; every profile-file key of lib/machine.c and every built-in
+# variable; every profile-file key of lib/machine/machine.c and every built-in
 # profile is in gfpshim(7); both pages render with man(1) without a
 # warning.
 . "${top_srcdir:-.}/tests/tap.sh"
@@ -25,9 +25,9 @@ done
 # the rendered text with hyphens as typed, for grep
 sed 's/‐/-/g; s/−/-/g' "$tmp/1.txt" > "$tmp/1" && sed 's/‐/-/g; s/−/-/g' "$tmp/7.txt" > "$tmp/7"
 
-# the table's rows, as lib/options.c defines them
+# the table's rows, as lib/options/options.c defines them
 sed -n 's/^.*\[OPT_[A-Z_]*\] = { OPT_[A-Z_]*, "\(GFPSHIM_[A-Z_]*\)", "\([a-z-]*\)".*/\1 \2/p' \
-	"$S/lib/options.c" > "$tmp/table"
+	"$S/lib/options/options.c" > "$tmp/table"
 [ "$(wc -l < "$tmp/table")" -ge 10 ]; ok $? "the options table has its rows"
 "$GFPSHIM" run --help > "$tmp/help"
 while read -r var flag; do
@@ -38,12 +38,12 @@ while read -r var flag; do
 done < "$tmp/table"
 
 # profile-file keys and built-in profiles
-keys=$(sed -n '/^static const struct key keys\[\] = {/,/^};/s/^	{ "\([a-z_]*\)".*/\1/p' "$S/lib/machine.c")
-[ -n "$keys" ]; ok $? "lib/machine.c has profile keys"
+keys=$(sed -n '/^static const struct key keys\[\] = {/,/^};/s/^	{ "\([a-z_]*\)".*/\1/p' "$S/lib/machine/machine.c")
+[ -n "$keys" ]; ok $? "lib/machine/machine.c has profile keys"
 for k in $keys; do
 	grep -qw -- "$k" "$tmp/7"; ok $? "gfpshim(7): profile key $k"
 done
-profiles=$(sed -n 's/^		\.name = "\([^"]*\)",$/\1/p' "$S/lib/profiles.c")
+profiles=$(sed -n 's/^		\.name = "\([^"]*\)",$/\1/p' "$S/lib/machine/profiles.c")
 for p in $profiles; do
 	grep -q "^ *$p\$" "$tmp/7"; ok $? "gfpshim(7): profile $p"
 done
@@ -57,7 +57,7 @@ for f in --mode --jobs --timeout --max-runs --dir --json --quiet --dry-run; do
 done
 grep -q "rules    := rule { ';' rule }" "$tmp/7" &&
 	grep -q "stack=unique:/tmp/run.stacks" "$tmp/7"
-ok $? "gfpshim(7): the rule grammar and its examples from lib/fault_parse.c"
+ok $? "gfpshim(7): the rule grammar and its examples from lib/fault/fault_parse.c"
 grep -q "Supported: 3.10, .*6.12" "$tmp/7"; ok $? "gfpshim(7): kernel versions"
 
 done_testing

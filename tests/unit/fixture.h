@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "machine.h"
-#include "mmzone.h"
-#include "prim.h"
+#include "machine/machine.h"
+#include "mm/mmzone.h"
+#include "base/prim.h"
 
 /* An empty x86_64-like description: one CPU, kernel defaults for
  * min_free_kbytes, watermark_scale_factor and watermark_boost_factor. */

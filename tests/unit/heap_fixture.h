@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "machine.h"
-#include "mmzone.h"
-#include "page_alloc.h"
-#include "prim.h"
-#include "slab.h"
+#include "machine/machine.h"
+#include "mm/mmzone.h"
+#include "mm/page_alloc.h"
+#include "base/prim.h"
+#include "mm/slab.h"
 
 struct heap_fixture {
 	struct machine_desc desc;

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "page_alloc.h"
+#include "mm/page_alloc.h"
 
 #define MiB (1ULL << 20)
 

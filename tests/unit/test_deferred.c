@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "deferred.h"
-#include "initial_state.h"
-#include "page_alloc.h"
-#include "report.h"
-#include "snapshot.h"
+#include "mm/deferred.h"
+#include "mm/initial_state.h"
+#include "mm/page_alloc.h"
+#include "report/report.h"
+#include "report/snapshot.h"
 
 #define MiB (1ULL << 20)
 #define TEXT_MAX (64 * 1024)

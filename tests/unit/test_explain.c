@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "explain.h"
-#include "prim.h"
+#include "diagnose/explain.h"
+#include "base/prim.h"
 
 static struct explanation *ex;
 

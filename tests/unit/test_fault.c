@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fault.h"
-#include "prng.h"
-#include "stack.h"
+#include "fault/fault.h"
+#include "base/prng.h"
+#include "base/stack.h"
 
 /* noipa: no inlining, cloning or identical-code folding, so each of
  * these functions keeps a frame and a name of its own */

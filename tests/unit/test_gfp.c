@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "gfp.h"
-#include "gfp_tables.h"
+#include "abi/gfp.h"
+#include "abi/gfp_tables.h"
 
 static kver_t kv_of(const char *text)
 {

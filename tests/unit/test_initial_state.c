@@ -1,4 +1,4 @@
-/* A profile's initial heap state (lib/initial_state.c): the fragmentation
+/* A profile's initial heap state (lib/mm/initial_state.c): the fragmentation
  * pattern pins its share of each zone deterministically for a seed, the
  * zone, buddy and pagetypeinfo lines load as the logs printed them, every
  * bad value is refused with "FILE:LINE: KEY: what was expected", and
@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "initial_state.h"
-#include "machine.h"
-#include "page_alloc.h"
+#include "mm/initial_state.h"
+#include "machine/machine.h"
+#include "mm/page_alloc.h"
 
 static int load(const char *text, const char *source, struct machine_desc *d,
 		struct gfp_error *err)

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "kver.h"
+#include "abi/kver.h"
 
 static void check_parse(const char *text, kver_t want)
 {

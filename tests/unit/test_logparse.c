@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "logparse.h"
+#include "diagnose/logparse.h"
 
 static struct log *load(const char *name)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "options.h"
+#include "options/options.h"
 
 /* A fake environment: NAME=value entries, NULL-terminated. */
 static const char *const *env;

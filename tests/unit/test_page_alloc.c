@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "page_alloc.h"
-#include "report.h"
+#include "mm/page_alloc.h"
+#include "report/report.h"
 
 #define MiB (1ULL << 20)
 

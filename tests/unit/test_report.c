@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "page_alloc.h"
-#include "report.h"
+#include "mm/page_alloc.h"
+#include "report/report.h"
 
 static char big[128 * 1024];
 

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "page_alloc.h"
-#include "report.h"
+#include "mm/page_alloc.h"
+#include "report/report.h"
 
 #define TEXT_MAX (64 * 1024)
 

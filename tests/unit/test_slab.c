@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "gfp.h"
+#include "abi/gfp.h"
 #include "heap_fixture.h"
-#include "slab.h"
+#include "mm/slab.h"
 
 static const char *cache_name(struct heap_fixture *f, size_t size, gfp_t gfp)
 {

@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "page_alloc.h"
-#include "report.h"
-#include "slab.h"
-#include "snapshot.h"
+#include "mm/page_alloc.h"
+#include "report/report.h"
+#include "mm/slab.h"
+#include "report/snapshot.h"
 
 #define TEXT_MAX (64 * 1024)
 

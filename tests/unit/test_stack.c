@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stack.h"
+#include "base/stack.h"
 
 #define NOINLINE __attribute__((noinline, noipa))
 

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "gfp.h"
+#include "abi/gfp.h"
 #include "heap_fixture.h"
-#include "vmalloc.h"
+#include "mm/vmalloc.h"
 
 /* Every frame of an area is PG_charged, owned by it, at its index. */
 static void check_area(struct heap_fixture *f, struct vm_area *a)

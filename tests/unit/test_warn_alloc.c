@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "report.h"
-#include "warn_alloc.h"
+#include "report/report.h"
+#include "report/warn_alloc.h"
 
 #define TEXT_MAX (64 * 1024)
 #define MAX_SHAPES 512

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "machine.h"
-#include "page_alloc.h"
+#include "machine/machine.h"
+#include "mm/page_alloc.h"
 
 static struct pglist_data node;
 
