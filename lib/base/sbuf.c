@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "base/sbuf.h"
 
 /* Bytes that can hold text: one is kept for the terminating NUL. */
 static size_t sb_room(const struct sbuf *sb)
@@ -121,4 +121,22 @@ void sb_reset(struct sbuf *sb)
 bool sb_overflowed(const struct sbuf *sb)
 {
 	return sb->len > sb_room(sb);
+}
+
+void sb_json_string(struct sbuf *sb, const char *s)
+{
+	if (!s) {
+		sb_puts(sb, "null");
+		return;
+	}
+	sb_puts(sb, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_printf(sb, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			sb_printf(sb, "\\u%04x", *p);
+		else
+			sb_printf(sb, "%c", *p);
+	}
+	sb_puts(sb, "\"");
 }

@@ -1329,25 +1329,10 @@ void explain_format_text(const struct explanation *ex, struct sbuf *sb)
 	}
 }
 
-static void json_str(struct sbuf *sb, const char *s)
-{
-	sb_puts(sb, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_printf(sb, "%c", c);
-	}
-	sb_puts(sb, "\"");
-}
-
 static void json_key(struct sbuf *sb, const char *key, const char *val)
 {
 	sb_printf(sb, "\"%s\":", key);
-	json_str(sb, val);
+	sb_json_string(sb, val);
 }
 
 void explain_format_json(const struct explanation *ex, struct sbuf *sb)
@@ -1449,7 +1434,7 @@ void explain_format_json(const struct explanation *ex, struct sbuf *sb)
 	for (unsigned i = 0; i < ex->nr_notes; i++) {
 		if (i)
 			sb_puts(sb, ",");
-		json_str(sb, ex->notes[i]);
+		sb_json_string(sb, ex->notes[i]);
 	}
 	sb_puts(sb, "]}");
 }

@@ -12,9 +12,10 @@
 #include "diagnose/explain.h"
 #include "mm/initial_state.h"
 #include "abi/kver.h"
-#include "machine/machine_impl.h"
+#include "base/error.h"
 #include "base/prim.h"
 #include "diagnose/replay.h"
+#include "mm/zone_load.h"
 #include "report/report.h"
 
 static void how_add(struct replay *r, const char *fmt, ...)

@@ -131,15 +131,6 @@ set_error(const struct setting *s, const char *fmt, ...)
 	return -1;
 }
 
-int gfp_error_set(struct gfp_error *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 #define SIZE_EXPECTED \
 	"expected a number of bytes with an optional unit K, M, G or T " \
 	"(powers of 1024), such as 512M, 3.5G or 65536"

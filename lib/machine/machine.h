@@ -17,14 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "mm/mmzone.h"
 
 #define MAX_CMA_AREAS 8
 #define MACHINE_INITIAL_MAX 4096
-
-struct gfp_error {
-	char msg[512];
-};
 
 struct zone_desc {
 	enum zone_type type;

@@ -5,7 +5,7 @@
 
 #include "machine/machine.h"
 #include "machine/machine_impl.h"
-#include "report/report.h"
+#include "base/sbuf.h"
 
 void machine_describe(const struct machine_desc *d, struct sbuf *sb)
 {

@@ -1,6 +1,5 @@
 /* What machine.c shares with machine_file.c (profile files) and
- * machine_describe.c (the printed form), and gfp_error_set() for the other
- * loaders that answer in a struct gfp_error; not part of machine.h's API.
+ * machine_describe.c (the printed form); not part of machine.h's API.
  */
 #ifndef GFPSHIM_MACHINE_IMPL_H
 #define GFPSHIM_MACHINE_IMPL_H
@@ -16,9 +15,5 @@ const char *machine_fmt_size(char *buf, size_t len, uint64_t bytes);
 /* The description's zone types in order, space-separated ("DMA32 Normal"). */
 const char *machine_zone_list(const struct machine_desc *d, char *buf,
 			      size_t len);
-
-/* Write the message into err->msg; returns -1. */
-int gfp_error_set(struct gfp_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 #endif

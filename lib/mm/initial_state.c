@@ -13,7 +13,7 @@
 #include "mm/initial_state.h"
 #include "mm/page_alloc.h"
 #include "base/prim.h"
-#include "report/report.h"
+#include "mm/zone_load.h"
 
 enum initial_kind { INIT_ZONE, INIT_BUDDY, INIT_PAGETYPEINFO, INIT_FRAGMENT,
 		    NR_INIT_KINDS };

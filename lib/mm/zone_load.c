@@ -21,7 +21,8 @@
 #include <string.h>
 
 #include "mm/deferred.h"
-#include "report/report.h"
+#include "mm/page_alloc.h"
+#include "mm/zone_load.h"
 
 /* ---- tokens ------------------------------------------------------------ */
 
@@ -121,19 +122,6 @@ static bool parse_ulong(const char *s, size_t n, unsigned long *out)
 	}
 	*out = v;
 	return true;
-}
-
-static void errorf(struct gfp_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void errorf(struct gfp_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
 }
 
 static struct zone *zone_by_name(struct pglist_data *pgdat, const char *s,
@@ -318,7 +306,7 @@ static int zone_rebuild(struct pglist_data *pgdat, struct zone *zone,
 				cma++;
 		pl.assigned[MIGRATE_CMA] = cma;
 		if (plan->quota[MIGRATE_CMA] != cma) {
-			errorf(err, "zone %s: %lu CMA pageblocks given, the machine's CMA areas cover %lu",
+			gfp_error_set(err, "zone %s: %lu CMA pageblocks given, the machine's CMA areas cover %lu",
 			       zone->name, plan->quota[MIGRATE_CMA], cma);
 			ret = -1;
 			goto out;
@@ -343,7 +331,7 @@ static int zone_rebuild(struct pglist_data *pgdat, struct zone *zone,
 						pfn += len;
 				}
 				if (pfn + len > pl.end) {
-					errorf(err, "zone %s: no room for %s block %lu of %lu at order %d "
+					gfp_error_set(err, "zone %s: no room for %s block %lu of %lu at order %d "
 					       "(%lu pages managed, %lu kB per block)",
 					       zone->name, migratetype_names[mt], k + 1, want, o,
 					       zone->managed_pages, pages_to_kb(pgdat, len));
@@ -381,7 +369,7 @@ static int zone_rebuild(struct pglist_data *pgdat, struct zone *zone,
 	if (plan->has_quota) {
 		for (int t = 0; t < MIGRATE_TYPES; t++) {
 			if (pl.assigned[t] != plan->quota[t]) {
-				errorf(err, "zone %s: %lu %s pageblocks given, the zone holds %lu for that type",
+				gfp_error_set(err, "zone %s: %lu %s pageblocks given, the zone holds %lu for that type",
 				       zone->name, plan->quota[t], migratetype_names[t], pl.assigned[t]);
 				ret = -1;
 				goto out;
@@ -439,7 +427,7 @@ static int parse_buddy_line(struct pglist_data *pgdat, const char *text,
 		    parse_count_size(s, n, &a, &b)) {
 			bl->zone = zone_by_name(pgdat, prev, prevn - 1);
 			if (!bl->zone) {
-				errorf(err, "buddy line: zone \"%.*s\" is not one of the machine's zones",
+				gfp_error_set(err, "buddy line: zone \"%.*s\" is not one of the machine's zones",
 				       (int)(prevn - 1), prev);
 				return -1;
 			}
@@ -449,7 +437,7 @@ static int parse_buddy_line(struct pglist_data *pgdat, const char *text,
 		prevn = n;
 	}
 	if (!bl->zone) {
-		errorf(err, "buddy line: expected \"<Zone>: N*SIZEkB …\", found none");
+		gfp_error_set(err, "buddy line: expected \"<Zone>: N*SIZEkB …\", found none");
 		return -1;
 	}
 
@@ -458,24 +446,24 @@ static int parse_buddy_line(struct pglist_data *pgdat, const char *text,
 
 		if (tok_is(s, n, "=")) {
 			if (o != orders) {
-				errorf(err, "buddy line %s: %u columns, the machine has %u orders",
+				gfp_error_set(err, "buddy line %s: %u columns, the machine has %u orders",
 				       bl->zone->name, o, orders);
 				return -1;
 			}
 			break;
 		}
 		if (!parse_count_size(s, n, &nr, &size_kb)) {
-			errorf(err, "buddy line %s: column %u is \"%.*s\"; expected N*SIZEkB or \"= TOTALkB\"",
+			gfp_error_set(err, "buddy line %s: column %u is \"%.*s\"; expected N*SIZEkB or \"= TOTALkB\"",
 			       bl->zone->name, o, (int)n, s);
 			return -1;
 		}
 		if (o >= orders) {
-			errorf(err, "buddy line %s: more than the machine's %u orders",
+			gfp_error_set(err, "buddy line %s: more than the machine's %u orders",
 			       bl->zone->name, orders);
 			return -1;
 		}
 		if (size_kb != pages_to_kb(pgdat, 1UL << o)) {
-			errorf(err, "buddy line %s: column %u is %lukB blocks; this machine's order-%u blocks are %lukB",
+			gfp_error_set(err, "buddy line %s: column %u is %lukB blocks; this machine's order-%u blocks are %lukB",
 			       bl->zone->name, o, size_kb, o, pages_to_kb(pgdat, 1UL << o));
 			return -1;
 		}
@@ -486,7 +474,7 @@ static int parse_buddy_line(struct pglist_data *pgdat, const char *text,
 			for (size_t i = 1; i + 1 < n; i++) {
 				int ty = letter_type(s[i]);
 				if (ty < 0 || (bl->types[o] & (1u << ty))) {
-					errorf(err, "buddy line %s: order %u: bad migratetype letters \"%.*s\"; expected some of (UMEHCI)",
+					gfp_error_set(err, "buddy line %s: order %u: bad migratetype letters \"%.*s\"; expected some of (UMEHCI)",
 					       bl->zone->name, o, (int)n, s);
 					return -1;
 				}
@@ -496,36 +484,36 @@ static int parse_buddy_line(struct pglist_data *pgdat, const char *text,
 				goto truncated;
 		}
 		if (nr && !bl->types[o]) {
-			errorf(err, "buddy line %s: order %u has %lu blocks but no migratetype letters",
+			gfp_error_set(err, "buddy line %s: order %u has %lu blocks but no migratetype letters",
 			       bl->zone->name, o, nr);
 			return -1;
 		}
 		if (!nr && bl->types[o]) {
-			errorf(err, "buddy line %s: order %u has no blocks but letters", bl->zone->name, o);
+			gfp_error_set(err, "buddy line %s: order %u has no blocks but letters", bl->zone->name, o);
 			return -1;
 		}
 		if ((unsigned long)__builtin_popcount(bl->types[o]) > nr) {
-			errorf(err, "buddy line %s: order %u: %lu blocks cannot fill %d migratetype lists",
+			gfp_error_set(err, "buddy line %s: order %u: %lu blocks cannot fill %d migratetype lists",
 			       bl->zone->name, o, nr, __builtin_popcount(bl->types[o]));
 			return -1;
 		}
 	}
 	if (!tok_next(&t, &s, &n) || n < 3 || memcmp(s + n - 2, "kB", 2) != 0 ||
 	    !parse_ulong(s, n - 2, &bl->total_kb)) {
-		errorf(err, "buddy line %s: expected \"= TOTALkB\" at the end", bl->zone->name);
+		gfp_error_set(err, "buddy line %s: expected \"= TOTALkB\" at the end", bl->zone->name);
 		return -1;
 	}
 	unsigned long sum = 0;
 	for (unsigned o = 0; o < orders; o++)
 		sum += bl->nr[o] << o;
 	if (pages_to_kb(pgdat, sum) != bl->total_kb) {
-		errorf(err, "buddy line %s: total %lukB, but the columns add up to %lukB",
+		gfp_error_set(err, "buddy line %s: total %lukB, but the columns add up to %lukB",
 		       bl->zone->name, bl->total_kb, pages_to_kb(pgdat, sum));
 		return -1;
 	}
 	return 0;
 truncated:
-	errorf(err, "buddy line %s: the text ends before \"= TOTALkB\"", bl->zone->name);
+	gfp_error_set(err, "buddy line %s: the text ends before \"= TOTALkB\"", bl->zone->name);
 	return -1;
 }
 
@@ -650,7 +638,7 @@ static int parse_lowmem_reserve(struct pglist_data *pgdat, struct zone *zone,
 		*t = peek;
 	}
 	if (n != pgdat->nr_zones) {
-		errorf(err, "lowmem_reserve[] for zone %s: %u values, the machine has %u zones (MAX_NR_ZONES)",
+		gfp_error_set(err, "lowmem_reserve[] for zone %s: %u values, the machine has %u zones (MAX_NR_ZONES)",
 		       zone->name, n, pgdat->nr_zones);
 		return -1;
 	}
@@ -680,7 +668,7 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 		prevn = n;
 	}
 	if (!zone) {
-		errorf(err, "zone line: expected \"<Zone> free:NkB min:NkB …\" for one of the machine's zones, found none");
+		gfp_error_set(err, "zone line: expected \"<Zone> free:NkB min:NkB …\" for one of the machine's zones, found none");
 		return -1;
 	}
 
@@ -692,7 +680,7 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 		if (!colon || n < (size_t)(colon - s) + 4 ||
 		    (memcmp(s + n - 2, "kB", 2) != 0 && memcmp(s + n - 2, "KB", 2) != 0) ||
 		    !parse_ulong(colon + 1, (size_t)(s + n - 2 - (colon + 1)), &v)) {
-			errorf(err, "zone line %s: \"%.*s\" is not a name:NkB field",
+			gfp_error_set(err, "zone line %s: \"%.*s\" is not a name:NkB field",
 			       zone->name, (int)n, s);
 			return -1;
 		}
@@ -705,7 +693,7 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 
 			if (f != ZL_KB_STAT && f != ZL_IGNORED &&
 			    !kb_to_pages(pgdat, v, &pages)) {
-				errorf(err, "zone line %s: %.*s is not a whole number of %lukB pages",
+				gfp_error_set(err, "zone line %s: %.*s is not a whole number of %lukB pages",
 				       zone->name, (int)n, s, pages_to_kb(pgdat, 1));
 				return -1;
 			}
@@ -721,7 +709,7 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 		}
 		/* other vendor fields (shadow_call_stack, …) are skipped */
 		if (!tok_next(&t, &s, &n)) {
-			errorf(err, "zone line %s: the text ends before free_cma:", zone->name);
+			gfp_error_set(err, "zone line %s: the text ends before free_cma:", zone->name);
 			return -1;
 		}
 	}
@@ -732,12 +720,12 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 		"free", "min", "low", "high", "present", "managed" };
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		if (!seen[required[i]]) {
-			errorf(err, "zone line %s: no %s: field", zone->name, required_names[i]);
+			gfp_error_set(err, "zone line %s: no %s: field", zone->name, required_names[i]);
 			return -1;
 		}
 	}
 	if (val[ZL_PRESENT] != zone->present_pages || val[ZL_MANAGED] != zone->managed_pages) {
-		errorf(err, "zone line %s: present:%lukB managed:%lukB, but the machine's zone has present:%lukB managed:%lukB",
+		gfp_error_set(err, "zone line %s: present:%lukB managed:%lukB, but the machine's zone has present:%lukB managed:%lukB",
 		       zone->name, pages_to_kb(pgdat, val[ZL_PRESENT]),
 		       pages_to_kb(pgdat, val[ZL_MANAGED]),
 		       pages_to_kb(pgdat, zone->present_pages),
@@ -746,7 +734,7 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 	}
 	if (val[ZL_MIN] > val[ZL_LOW] || val[ZL_LOW] > val[ZL_HIGH] ||
 	    val[ZL_BOOST] > val[ZL_MIN]) {
-		errorf(err, "zone line %s: watermarks must satisfy boost <= min <= low <= high",
+		gfp_error_set(err, "zone line %s: watermarks must satisfy boost <= min <= low <= high",
 		       zone->name);
 		return -1;
 	}
@@ -820,7 +808,7 @@ static int parse_ulong_tok(struct logtok *t, const char *what, unsigned long *v,
 	size_t n;
 
 	if (!tok_next(t, &s, &n) || !parse_ulong(s, n, v)) {
-		errorf(err, "pagetypeinfo: expected a number after \"%s\"", what);
+		gfp_error_set(err, "pagetypeinfo: expected a number after \"%s\"", what);
 		return -1;
 	}
 	return 0;
@@ -836,19 +824,19 @@ static struct zone *parse_node_zone(struct pglist_data *pgdat, struct logtok *t,
 	if (!tok_is(s, n, "Node") || !tok_next(t, &s, &n) ||       /* "0," */
 	    !tok_next(t, &s, &n) || !tok_is(s, n, "zone") ||
 	    !tok_next(t, &s, &n)) {
-		errorf(err, "pagetypeinfo: expected \"Node N, zone NAME\"");
+		gfp_error_set(err, "pagetypeinfo: expected \"Node N, zone NAME\"");
 		return NULL;
 	}
 	if (comma) {
 		if (!n || s[n - 1] != ',') {
-			errorf(err, "pagetypeinfo: expected \"zone %.*s,\"", (int)n, s);
+			gfp_error_set(err, "pagetypeinfo: expected \"zone %.*s,\"", (int)n, s);
 			return NULL;
 		}
 		n--;
 	}
 	zone = zone_by_name(pgdat, s, n);
 	if (!zone)
-		errorf(err, "pagetypeinfo: zone \"%.*s\" is not one of the machine's zones",
+		gfp_error_set(err, "pagetypeinfo: zone \"%.*s\" is not one of the machine's zones",
 		       (int)n, s);
 	return zone;
 }
@@ -871,7 +859,7 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 			if (parse_ulong_tok(&t, "Page block order:", &v, err))
 				return -1;
 			if (v != pgdat->pageblock_order) {
-				errorf(err, "pagetypeinfo: page block order %lu, the machine's is %u",
+				gfp_error_set(err, "pagetypeinfo: page block order %lu, the machine's is %u",
 				       v, pgdat->pageblock_order);
 				return -1;
 			}
@@ -879,7 +867,7 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 			if (parse_ulong_tok(&t, "Pages per block:", &v, err))
 				return -1;
 			if (v != pageblock_nr_pages(pgdat)) {
-				errorf(err, "pagetypeinfo: %lu pages per block, the machine has %lu",
+				gfp_error_set(err, "pagetypeinfo: %lu pages per block, the machine has %lu",
 				       v, pageblock_nr_pages(pgdat));
 				return -1;
 			}
@@ -889,14 +877,14 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 			struct logtok peek = t;
 			while (tok_next(&peek, &s, &n) && parse_ulong(s, n, &v)) {
 				if (v != o) {
-					errorf(err, "pagetypeinfo: order header has %lu where %u was expected", v, o);
+					gfp_error_set(err, "pagetypeinfo: order header has %lu where %u was expected", v, o);
 					return -1;
 				}
 				o++;
 				t = peek;
 			}
 			if (o != pgdat->nr_page_orders) {
-				errorf(err, "pagetypeinfo: %u order columns, the machine has %u orders",
+				gfp_error_set(err, "pagetypeinfo: %u order columns, the machine has %u orders",
 				       o, pgdat->nr_page_orders);
 				return -1;
 			}
@@ -908,7 +896,7 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 			nblock_types = 0;
 			while (tok_next(&peek, &s, &n) && (ty = type_by_name(s, n)) >= 0) {
 				if (nblock_types == MIGRATE_TYPES) {
-					errorf(err, "pagetypeinfo: too many migratetype columns");
+					gfp_error_set(err, "pagetypeinfo: too many migratetype columns");
 					return -1;
 				}
 				block_types[nblock_types++] = ty;
@@ -924,12 +912,12 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 				return -1;
 			if (!tok_next(&t, &s, &n) || !tok_is(s, n, "type") ||
 			    !tok_next(&t, &s, &n) || (ty = type_by_name(s, n)) < 0) {
-				errorf(err, "pagetypeinfo: zone %s: expected \"type <Migratetype>\"", zone->name);
+				gfp_error_set(err, "pagetypeinfo: zone %s: expected \"type <Migratetype>\"", zone->name);
 				return -1;
 			}
 			for (unsigned o = 0; o < pgdat->nr_page_orders; o++) {
 				if (!tok_next(&t, &s, &n)) {
-					errorf(err, "pagetypeinfo: zone %s type %s: row ends at order %u",
+					gfp_error_set(err, "pagetypeinfo: zone %s type %s: row ends at order %u",
 					       zone->name, migratetype_names[ty], o);
 					return -1;
 				}
@@ -938,7 +926,7 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 					n--;
 				}
 				if (!parse_ulong(s, n, &v)) {
-					errorf(err, "pagetypeinfo: zone %s type %s order %u: \"%.*s\" is not a count",
+					gfp_error_set(err, "pagetypeinfo: zone %s type %s order %u: \"%.*s\" is not a count",
 					       zone->name, migratetype_names[ty], o, (int)n, s);
 					return -1;
 				}
@@ -958,7 +946,7 @@ static int parse_pagetypeinfo(struct pglist_data *pgdat, const char *text,
 		}
 	}
 	if (!have_orders) {
-		errorf(err, "pagetypeinfo: no \"Free pages count per migrate type at order\" header");
+		gfp_error_set(err, "pagetypeinfo: no \"Free pages count per migrate type at order\" header");
 		return -1;
 	}
 	return 0;

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "mm/deferred.h"
-#include "machine/machine_impl.h"
+#include "base/error.h"
 #include "base/prim.h"
 #include "report/report.h"
 #include "mm/slab.h"

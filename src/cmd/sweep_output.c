@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/prim.h"
+#include "base/sbuf.h"
 #include "cmd/sweep.h"
 
 static const char *const outcome_names[NR_OUTCOMES] = {
@@ -397,19 +398,21 @@ void sweep_print_table(const struct sweep *sw, FILE *out)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
+/* sb_json_string() into the stream: at most six bytes per byte, and the
+ * quotes. */
 static void json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+	size_t cap = 6 * strlen(s) + 3;
+	char *buf = malloc(cap);
+	struct sbuf sb = SBUF_INIT(buf, cap);
+
+	if (!buf) {
+		fputs("null", out);
+		return;
 	}
-	fputc('"', out);
+	sb_json_string(&sb, s);
+	fputs(sb_str(&sb), out);
+	free(buf);
 }
 
 /* ", \"frames\": [...]" */

@@ -143,7 +143,7 @@ void report_write(const char *text, size_t len)
 	struct sbuf sb = SBUF_INIT(buf, sizeof(buf));
 	snprintf(line, sizeof(line), "%.*s", (int)len, text);
 	sb_puts(&sb, "{\"type\":\"message\",\"text\":");
-	json_string(&sb, line);
+	sb_json_string(&sb, line);
 	sb_puts(&sb, "}\n");
 	logsink_write(buf, sb.len < sb.cap ? sb.len : sb.cap - 1);
 }
@@ -178,24 +178,6 @@ __attribute__((constructor)) static void logsink_check(void)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-void json_string(struct sbuf *sb, const char *s)
-{
-	if (!s) {
-		sb_puts(sb, "null");
-		return;
-	}
-	sb_puts(sb, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sb_printf(sb, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			sb_printf(sb, "\\u%04x", *p);
-		else
-			sb_printf(sb, "%c", *p);
-	}
-	sb_puts(sb, "\"");
-}
-
 static const char *const layer_names[NR_KHEAP_SITES] = {
 	[KHEAP_SITE_SLAB] = "slab",
 	[KHEAP_SITE_LARGE] = "large",
@@ -219,10 +201,10 @@ static void json_frames(struct sbuf *sb, const struct failure_facts *ff)
 		const struct report_frame *f = &ff->frames[i];
 		sb_printf(sb, "%s{\"addr\":\"0x%lx\",\"func\":", i ? "," : "",
 			  (unsigned long)f->addr);
-		json_string(sb, f->func);
+		sb_json_string(sb, f->func);
 		sb_printf(sb, ",\"off\":%lu,\"size\":%lu,\"module\":", f->off,
 			  f->size);
-		json_string(sb, f->module);
+		sb_json_string(sb, f->module);
 		sb_puts(sb, "}");
 	}
 	sb_puts(sb, "]");
@@ -237,7 +219,7 @@ static void json_zones(struct sbuf *sb, struct pglist_data *pgdat)
 		struct zone *zone = &pgdat->node_zones[z];
 		bool locked = pthread_mutex_trylock(&zone->lock) == 0;
 		sb_printf(sb, "%s{\"name\":", z ? "," : "");
-		json_string(sb, zone->name);
+		sb_json_string(sb, zone->name);
 		sb_printf(sb, ",\"free\":%ld,\"min\":%lu,\"low\":%lu,\"high\":%lu,"
 			  "\"boost\":%lu,\"managed\":%lu,\"present\":%lu,"
 			  "\"free_cma\":%ld,\"reserved_highatomic\":%lu,"
@@ -269,20 +251,20 @@ void logsink_json_failure(struct sbuf *sb, const struct failure_facts *ff)
 	sb_printf(sb, "{\"type\":\"%s\",\"time\":%lu.%06lu,\"comm\":",
 		  type_names[ff->kind], (unsigned long)(ff->ns / 1000000000ULL),
 		  (unsigned long)(ff->ns % 1000000000ULL / 1000));
-	json_string(sb, ff->task.comm);
+	sb_json_string(sb, ff->task.comm);
 	sb_printf(sb, ",\"pid\":%d,\"cpu\":%u,\"kernel\":\"%s\",\"release\":",
 		  ff->task.pid, ff->task.cpu, kver_format(kv, kvbuf, sizeof(kvbuf)));
-	json_string(sb, pgdat->desc && pgdat->desc->release[0] ?
+	sb_json_string(sb, pgdat->desc && pgdat->desc->release[0] ?
 		    pgdat->desc->release : kvbuf);
 	sb_printf(sb, ",\"layer\":\"%s\",\"size\":%zu,\"order\":%u,"
 		  "\"mode\":%u,\"mode_hex\":\"0x%x\",\"mode_names\":",
 		  layer_names[f->site], f->size, ff->order, mask, mask);
-	json_string(sb, names);
+	sb_json_string(sb, names);
 	sb_printf(sb, ",\"verdict\":\"%s\",\"suppressed\":%u", ff->verdict,
 		  ff->suppressed);
 	if (f->cache) {
 		sb_puts(sb, ",\"cache\":");
-		json_string(sb, f->cache->name);
+		sb_json_string(sb, f->cache->name);
 	}
 	if (ff->kind == FAILURE_OOM)
 		sb_printf(sb, ",\"oom_score_adj\":%d", ff->task.oom_score_adj);
@@ -295,9 +277,9 @@ void logsink_json_failure(struct sbuf *sb, const struct failure_facts *ff)
 		line[strcspn(line, "\n")] = '\0';
 		sb_printf(sb, "{\"index\":%u,\"request\":%lu,\"text\":",
 			  ff->v->rule, ff->v->nr_match);
-		json_string(sb, ff->rule);
+		sb_json_string(sb, ff->rule);
 		sb_puts(sb, ",\"fail_dump\":");
-		json_string(sb, line);
+		sb_json_string(sb, line);
 		sb_puts(sb, "}");
 	} else {
 		sb_puts(sb, "null");

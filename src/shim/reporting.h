@@ -65,9 +65,6 @@ void logsink_write(const char *text, size_t len);
  * same facts as the text report. */
 void logsink_json_failure(struct sbuf *sb, const struct failure_facts *ff);
 
-/* JSON helpers, shared with stats.c: a string with JSON escapes. */
-void json_string(struct sbuf *sb, const char *s);
-
 /* ---- stats.c ------------------------------------------------------------ */
 
 /* The counters need a call site (the first frame outside the shim). */

@@ -175,7 +175,7 @@ static void row(struct printer *pr, const char *name, const struct stat_pair *p)
 		return;
 	if (pr->json) {
 		sb_printf(pr->sb, "%s{\"name\":", pr->first ? "" : ",");
-		json_string(pr->sb, name);
+		sb_json_string(pr->sb, name);
 		sb_printf(pr->sb, ",\"failures\":%lu,\"injected\":%lu}", f, i);
 	} else {
 		sb_printf(pr->sb, "    %-36s %9lu %9lu\n", name, f, i);
@@ -231,9 +231,9 @@ void stats_print(void)
 	if (pr.json) {
 		sb_printf(&sb, "{\"type\":\"stats\",\"pid\":%d,\"comm\":",
 			  (int)prim_getpid());
-		json_string(&sb, shim.comm);
+		sb_json_string(&sb, shim.comm);
 		sb_printf(&sb, ",\"kernel\":\"%s\",\"machine\":", kv);
-		json_string(&sb, shim.desc.name);
+		sb_json_string(&sb, shim.desc.name);
 		sb_printf(&sb, ",\"requests\":%llu,\"failures\":%lu,\"injected\":%lu",
 			  total_requests(), atomic_load(&st.total.failures),
 			  atomic_load(&st.total.injected));
