@@ -24,6 +24,7 @@
 #include "mm/deferred.h"
 #include "mm/initial_state.h"
 #include "mm/page_alloc.h"
+#include "mm/zone_load.h"
 #include "report/report.h"
 #include "report/snapshot.h"
 

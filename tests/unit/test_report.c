@@ -13,6 +13,7 @@
 
 #include "fixture.h"
 #include "mm/page_alloc.h"
+#include "mm/zone_load.h"
 #include "report/report.h"
 
 static char big[128 * 1024];

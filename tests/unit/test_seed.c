@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "mm/page_alloc.h"
+#include "mm/zone_load.h"
 #include "report/report.h"
 
 #define TEXT_MAX (64 * 1024)

@@ -18,6 +18,7 @@
 
 #include "fixture.h"
 #include "mm/page_alloc.h"
+#include "mm/zone_load.h"
 #include "report/report.h"
 #include "mm/slab.h"
 #include "report/snapshot.h"

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "mm/zone_load.h"
 #include "report/report.h"
 #include "report/warn_alloc.h"
 
