@@ -16,6 +16,8 @@
 
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
+#include "mm/node.h"
 
 #define BATCH 256
 

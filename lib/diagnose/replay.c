@@ -17,6 +17,7 @@
 #include "diagnose/replay.h"
 #include "mm/zone_load.h"
 #include "report/report.h"
+#include "mm/node.h"
 
 static void how_add(struct replay *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mm/initial_state.h"
+#include "machine/initial.h"
 #include "machine/machine.h"
 #include "machine/machine_impl.h"
 
@@ -890,7 +890,7 @@ int machine_set(struct machine_desc *d, const char *key, const char *value,
 		const char *where, struct gfp_error *err)
 {
 	struct setting s = { where, key, value, err };
-	/* the heap's initial state has its own keys (lib/mm/initial_state.c) */
+	/* the heap's initial state has its own keys (machine/initial.c) */
 	if (strncmp(key, INITIAL_KEY_PREFIX, strlen(INITIAL_KEY_PREFIX)) == 0)
 		return initial_state_set(d, key, value, where, err);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -993,7 +993,7 @@ int machine_validate(const struct machine_desc *d, struct gfp_error *err)
 	if (!total)
 		return gfp_error_set(err, "zones: no zone has memory; expected a `mem` or "
 				     "`zone` setting");
-	if ((end >> d->page_shift) >= PFN_NIL)
+	if ((end >> d->page_shift) >= MAX_NR_FRAMES)
 		return gfp_error_set(err, "zones: RAM ends at %s, frame %llu; expected fewer "
 				     "than 2^32 frames", machine_fmt_size(b1, sizeof(b1), end),
 				     (unsigned long long)(end >> d->page_shift));

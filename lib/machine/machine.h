@@ -2,7 +2,7 @@
  *
  * A description says what a device has — RAM, page size, which zones the
  * kernel was built with and where they start, CMA areas, reserved memory,
- * the kernel version — and node_init() turns it into a pglist_data with
+ * the kernel version — and node_init() (mm/node.h) turns it into a pglist_data with
  * every free page in the buddy, watermarks and lowmem_reserve computed the
  * way that kernel computes them at boot.
  *
@@ -17,8 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/kver.h"
+#include "abi/zone.h"
 #include "base/error.h"
-#include "mm/mmzone.h"
+
+/* Compile-time upper bounds a description is checked against; a node's
+ * real values are in its pglist_data. */
+#define MAX_PAGE_ORDERS 16   /* NR_PAGE_ORDERS of any profile (64K arm64: 14) */
+#define MAX_NR_CPUS     64
+/* Frames are numbered in 32 bits; the last number is the mm's PFN_NIL. */
+#define MAX_NR_FRAMES   UINT32_MAX
+
 
 #define MAX_CMA_AREAS 8
 #define MACHINE_INITIAL_MAX 4096
@@ -80,17 +89,6 @@ int machine_set(struct machine_desc *d, const char *key, const char *value,
 /* Check a description for consistency (zones ordered and inside RAM, CMA
  * inside one zone, orders within bounds, …). */
 int machine_validate(const struct machine_desc *d, struct gfp_error *err);
-
-/* Build a node.  `arena` is the simulated RAM (or NULL for bookkeeping
- * only); metadata (mem_map, pageblock flags) is mapped by the node itself. */
-int node_init(struct pglist_data *pgdat, const struct machine_desc *d,
-	      char *arena, struct gfp_error *err);
-void node_destroy(struct pglist_data *pgdat);
-
-/* Recompute min_free_kbytes, watermarks and lowmem_reserve for the node's
- * kernel (init_per_zone_wmark_min(), setup_per_zone_wmarks(),
- * setup_per_zone_lowmem_reserve()). */
-void node_setup_watermarks(struct pglist_data *pgdat);
 
 /* Parse "512M", "3.5G", "65536", "64K" (suffixes K M G T, powers of 1024). */
 int parse_size(const char *text, uint64_t *out);

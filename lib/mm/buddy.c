@@ -19,6 +19,7 @@
 
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 static inline kver_t zkv(const struct zone *zone)
 {

@@ -16,6 +16,7 @@
 
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 static int fail(char *msg, size_t len, const char *fmt, ...)
 {

@@ -15,6 +15,7 @@
 
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 static bool block_movable(const struct page *page)
 {

@@ -10,6 +10,7 @@
 
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 static unsigned max_order(const struct zone *zone)
 {
@@ -92,17 +93,21 @@ static void link_after(struct pglist_data *pgdat, unsigned long pos,
 	at->next = (uint32_t)pfn;
 }
 
-void deferred_finish_boot(struct zone *zone)
+bool deferred_take_first(struct zone *zone, unsigned long *pfn)
+{
+	if (!zone->deferred.nr)
+		return false;
+	*pfn = take_next(zone);
+	return true;
+}
+
+void deferred_start(struct zone *zone, unsigned long frontier)
 {
 	struct deferred_blocks *db = &zone->deferred;
 	unsigned o = max_order(zone);
 	struct free_area *area = &zone->free_area[o];
 
-	if (!db->nr)
-		return;
-	unsigned long pfn = take_next(zone);
-	add_to_free_list(zone, pfn, o, MIGRATE_MOVABLE, false);
-	db->frontier = pfn;
+	db->frontier = frontier;
 	db->active = true;
 	area->nr_free += db->nr;
 	area->nr_free_mt[MIGRATE_MOVABLE] += db->nr;

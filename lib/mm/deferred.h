@@ -13,9 +13,12 @@
  * of the zone's non-CMA memory (blocks come in ascending pfn order).  It
  * is counted, not written. */
 void deferred_add_boot_block(struct zone *zone, unsigned long pfn);
-/* node_init(), once the zone's non-CMA memory is released: the first block
- * in list order becomes the frontier, the rest are counted as free. */
-void deferred_finish_boot(struct zone *zone);
+/* node_init(), once the zone's non-CMA memory is released: take the first
+ * block in list order (false when no block was deferred), which node_init()
+ * puts on its free list; deferred_start() then makes it the frontier and
+ * counts the rest as free. */
+bool deferred_take_first(struct zone *zone, unsigned long *pfn);
+void deferred_start(struct zone *zone, unsigned long frontier);
 
 /* del_page_from_free_list(): the frontier is about to leave its list; the
  * next untouched block is written and linked right after it. */

@@ -31,12 +31,9 @@
 
 #include "abi/gfp.h"
 #include "abi/kver.h"
+#include "machine/machine.h"
 
-#define PFN_NIL UINT32_MAX
-
-/* Compile-time upper bounds; the machine's real values are in pglist_data. */
-#define MAX_PAGE_ORDERS 16   /* NR_PAGE_ORDERS of any profile (64K arm64: 14) */
-#define MAX_NR_CPUS     64
+#define PFN_NIL MAX_NR_FRAMES    /* the end of a free list; never a frame */
 
 enum migratetype {
 	MIGRATE_UNMOVABLE,
@@ -48,20 +45,6 @@ enum migratetype {
 	MIGRATE_ISOLATE,
 	MIGRATE_TYPES
 };
-
-/* zone_type is the *kind* of a zone; a machine configures a subset of them
- * (zone->idx is the position in that subset, which is what lowmem_reserve[]
- * and gfp_zone() index by, as in a kernel built with that config). */
-enum zone_type {
-	ZONE_DMA,
-	ZONE_DMA32,
-	ZONE_NORMAL,
-	ZONE_HIGHMEM,
-	ZONE_MOVABLE,
-	ZONE_DEVICE,
-	NR_ZONE_TYPES
-};
-#define MAX_NR_ZONES NR_ZONE_TYPES
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
@@ -347,6 +330,12 @@ static inline void pfn_list_del(struct pglist_data *pgdat, uint32_t *head,
 
 extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … (mmzone.c) */
 extern const char migratetype_letters[MIGRATE_TYPES];      /* 'U','M','E','H','C','I' */
-extern const char *const zone_type_names[NR_ZONE_TYPES];   /* "DMA", … "Device" (node.c) */
+
+/* Pageblock migratetype of the block holding pfn (pageblock_mt[]
+ * is indexed by pageblock number relative to node_start_pfn's pageblock). */
+int get_pageblock_migratetype(const struct pglist_data *pgdat,
+			      unsigned long pfn);
+void set_pageblock_migratetype(struct pglist_data *pgdat, unsigned long pfn,
+			       int mt);
 
 #endif

@@ -20,17 +20,10 @@
 
 #include "mm/deferred.h"
 #include "machine/machine.h"
+#include "mm/node.h"
 #include "mm/page_alloc.h"
 #include "base/prim.h"
-
-const char *const zone_type_names[NR_ZONE_TYPES] = {
-	[ZONE_DMA] = "DMA",
-	[ZONE_DMA32] = "DMA32",
-	[ZONE_NORMAL] = "Normal",
-	[ZONE_HIGHMEM] = "HighMem",
-	[ZONE_MOVABLE] = "Movable",
-	[ZONE_DEVICE] = "Device",
-};
+#include "mm/internal.h"
 
 static size_t map_len(size_t bytes)
 {
@@ -45,28 +38,6 @@ static size_t pageblock_count(const struct pglist_data *pgdat)
 	unsigned long last = (end + pageblock_nr_pages(pgdat) - 1) >>
 			     pgdat->pageblock_order;
 	return last - first;
-}
-
-/* pageblock_mt[] is indexed by pageblock number relative to the pageblock
- * holding node_start_pfn, so an unaligned node start still gets whole
- * pageblocks (the kernel's pageblock bitmap is pfn-aligned the same way). */
-static size_t pageblock_index(const struct pglist_data *pgdat,
-			      unsigned long pfn)
-{
-	return (pfn >> pgdat->pageblock_order) -
-	       (pgdat->node_start_pfn >> pgdat->pageblock_order);
-}
-
-int get_pageblock_migratetype(const struct pglist_data *pgdat,
-			      unsigned long pfn)
-{
-	return pgdat->pageblock_mt[pageblock_index(pgdat, pfn)];
-}
-
-void set_pageblock_migratetype(struct pglist_data *pgdat, unsigned long pfn,
-			       int mt)
-{
-	pgdat->pageblock_mt[pageblock_index(pgdat, pfn)] = (uint8_t)mt;
 }
 
 static void init_zone_lists(struct zone *zone, unsigned nr_cpus)
@@ -190,6 +161,19 @@ static void release_range(struct zone *zone, unsigned long start,
  * ascending pfn order; the CMA areas follow when they are activated.
  * CMA-ness changes only at pageblock boundaries, so the runs are found a
  * pageblock at a time. */
+/* The first deferred block goes on its free list as the frontier (the
+ * MIGRATE_MOVABLE list of the zone's max order); the rest stay counted. */
+static void start_deferred(struct zone *zone)
+{
+	unsigned long pfn;
+
+	if (!deferred_take_first(zone, &pfn))
+		return;
+	add_to_free_list(zone, pfn, zone->zone_pgdat->nr_page_orders - 1,
+			 MIGRATE_MOVABLE, false);
+	deferred_start(zone, pfn);
+}
+
 static void release_managed(struct pglist_data *pgdat)
 {
 	unsigned long pb = pageblock_nr_pages(pgdat);
@@ -213,7 +197,7 @@ static void release_managed(struct pglist_data *pgdat)
 				pfn = run;
 			}
 			if (!pass_cma)
-				deferred_finish_boot(z);
+				start_deferred(z);
 			pthread_mutex_unlock(&z->lock);
 		}
 	}

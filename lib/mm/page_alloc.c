@@ -13,6 +13,7 @@
 
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 /* What __alloc_pages() carries through one request (struct alloc_context). */
 struct alloc_context {

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 #define NR_PCP_LISTS ((PAGE_ALLOC_COSTLY_ORDER + 1) * MIGRATE_PCPTYPES)
 

@@ -8,6 +8,7 @@
 
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
+#include "mm/node.h"
 
 static unsigned long int_sqrt(unsigned long x)
 {

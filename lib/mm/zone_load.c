@@ -23,6 +23,7 @@
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
 #include "mm/zone_load.h"
+#include "mm/internal.h"
 
 /* ---- tokens ------------------------------------------------------------ */
 

@@ -27,6 +27,7 @@
 #include "base/prim.h"
 #include "base/prng.h"
 #include "mm/vmalloc.h"
+#include "mm/node.h"
 
 extern char **environ;
 

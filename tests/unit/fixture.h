@@ -21,6 +21,7 @@
 #include "machine/machine.h"
 #include "mm/mmzone.h"
 #include "base/prim.h"
+#include "mm/node.h"
 
 /* An empty x86_64-like description: one CPU, kernel defaults for
  * min_free_kbytes, watermark_scale_factor and watermark_boost_factor. */

@@ -12,6 +12,7 @@
 #include "mm/page_alloc.h"
 #include "base/prim.h"
 #include "mm/slab.h"
+#include "mm/node.h"
 
 struct heap_fixture {
 	struct machine_desc desc;

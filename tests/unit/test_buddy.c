@@ -16,6 +16,7 @@
 
 #include "fixture.h"
 #include "mm/page_alloc.h"
+#include "mm/internal.h"
 
 #define MiB (1ULL << 20)
 

@@ -27,6 +27,7 @@
 #include "mm/zone_load.h"
 #include "report/report.h"
 #include "report/snapshot.h"
+#include "mm/internal.h"
 
 #define MiB (1ULL << 20)
 #define TEXT_MAX (64 * 1024)

@@ -17,6 +17,7 @@
 #include "mm/initial_state.h"
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
+#include "mm/node.h"
 
 static int load(const char *text, const char *source, struct machine_desc *d,
 		struct gfp_error *err)

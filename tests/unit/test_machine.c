@@ -13,6 +13,7 @@
 
 #include "machine/machine.h"
 #include "report/report.h"
+#include "mm/node.h"
 
 #define KB(x) ((uint64_t)(x) << 10)
 #define MB(x) ((uint64_t)(x) << 20)

@@ -14,6 +14,7 @@
 #include "abi/gfp.h"
 #include "heap_fixture.h"
 #include "mm/vmalloc.h"
+#include "mm/internal.h"
 
 /* Every frame of an area is PG_charged, owned by it, at its index. */
 static void check_area(struct heap_fixture *f, struct vm_area *a)

@@ -12,6 +12,7 @@
 
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
+#include "mm/node.h"
 
 static struct pglist_data node;
 
