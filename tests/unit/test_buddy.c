@@ -17,6 +17,7 @@
 #include "fixture.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
+#include "testdata.h"
 
 #define MiB (1ULL << 20)
 
@@ -75,13 +76,9 @@ static unsigned long nr_free(struct pglist_data *pgdat, unsigned order, int mt)
 	return normal(pgdat)->free_area[order].nr_free_mt[mt];
 }
 
-static const kver_t all_versions[] = {
-	KVER(4, 9, 337), KVER(5, 4, 286), KVER(5, 10, 228), KVER(6, 1, 0),
-	KVER(6, 1, 192), KVER(6, 6, 0), KVER(6, 12, 0), KVER(6, 12, 117),
-};
 #define FOR_EACH_VERSION(kv)                                                  \
-	for (size_t vi_ = 0; vi_ < sizeof(all_versions) / sizeof(all_versions[0]) && \
-	     ((kv) = all_versions[vi_], 1); vi_++)
+	for (size_t vi_ = 0; vi_ < NR_TEST_KERNELS && \
+	     ((kv) = test_kernels[vi_], 1); vi_++)
 
 /* allocate, allocate, fail, free, and the same frames come back */
 static void test_exact_placement(void **state)

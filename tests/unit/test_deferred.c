@@ -28,6 +28,7 @@
 #include "report/report.h"
 #include "report/snapshot.h"
 #include "mm/internal.h"
+#include "testdata.h"
 
 #define MiB (1ULL << 20)
 #define TEXT_MAX (64 * 1024)
@@ -39,11 +40,6 @@
 			fail_msg("check_node: %s", msg_);                     \
 	} while (0)
 
-static const kver_t versions[] = {
-	KVER(4, 9, 337), KVER(5, 4, 286), KVER(5, 10, 228), KVER(6, 1, 192),
-	KVER(6, 6, 0), KVER(6, 12, 117),
-};
-#define NR_VERSIONS (sizeof(versions) / sizeof(versions[0]))
 
 /* ---- machines ------------------------------------------------------------ */
 
@@ -332,8 +328,8 @@ static void test_list_order_around_boot_blocks(void **state)
 	static struct machine_desc d;
 	(void)state;
 
-	for (size_t v = 0; v < NR_VERSIONS; v++) {
-		small_machine(&d, versions[v]);
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
+		small_machine(&d, test_kernels[v]);
 		struct pglist_data *a = fixture_node(&d);
 		struct pglist_data *b = materialised(&d);
 		struct zone *za = &a->node_zones[1], *zb = &b->node_zones[1];
@@ -349,7 +345,7 @@ static void test_list_order_around_boot_blocks(void **state)
 			assert_int_equal(rmqueue_smallest(zb, max, MIGRATE_MOVABLE), x[i]);
 		}
 		/* DMA32's blocks: 16M..60M, lowest first from 5.10 */
-		assert_int_equal(x[0], versions[v] >= KVER(5, 10, 0) ?
+		assert_int_equal(x[0], test_kernels[v] >= KVER(5, 10, 0) ?
 				 (16 * MiB) >> 12 : (56 * MiB) >> 12);
 		free_one_page(za, x[0], max, MIGRATE_MOVABLE);          /* head */
 		free_one_page(zb, x[0], max, MIGRATE_MOVABLE);
@@ -368,7 +364,7 @@ static void test_list_order_around_boot_blocks(void **state)
 			assert_int_equal(rmqueue_smallest(zb, max, MIGRATE_MOVABLE), pa);
 			/* the last head add: x[1] before 5.10 */
 			if (n == 0)
-				assert_int_equal(pa, versions[v] >= KVER(5, 10, 0) ? x[0] : x[1]);
+				assert_int_equal(pa, test_kernels[v] >= KVER(5, 10, 0) ? x[0] : x[1]);
 			n++;
 		}
 		assert_int_equal(rmqueue_smallest(zb, max, MIGRATE_MOVABLE), PFN_NIL);
@@ -391,8 +387,8 @@ static void test_requests_match_materialised(void **state)
 	static struct live live[512];
 	(void)state;
 
-	for (size_t v = 0; v < NR_VERSIONS; v++) {
-		small_machine(&d, versions[v]);
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
+		small_machine(&d, test_kernels[v]);
 		struct pglist_data *a = fixture_node(&d);
 		struct pglist_data *b = materialised(&d);
 
@@ -444,8 +440,8 @@ static void test_compaction_on_deferred_node(void **state)
 	static struct live live[512];
 	(void)state;
 
-	for (size_t v = 0; v < NR_VERSIONS; v++) {
-		small_machine(&d, versions[v]);
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
+		small_machine(&d, test_kernels[v]);
 		struct pglist_data *a = fixture_node(&d);
 		struct pglist_data *b = materialised(&d);
 
@@ -500,11 +496,11 @@ static void test_loaders_on_deferred_node(void **state)
 	static char line[1024];
 	(void)state;
 
-	for (size_t v = 0; v < NR_VERSIONS; v++) {
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
 		struct gfp_error err = { "" };
 
 		/* a buddy line from a used node, loaded into fresh ones */
-		small_machine(&d, versions[v]);
+		small_machine(&d, test_kernels[v]);
 		struct pglist_data *a = fixture_node(&d);
 		struct pglist_data *b = materialised(&d);
 		run_mixed(a, b, 200, 4000 + v, live, 512);
@@ -533,7 +529,7 @@ static void test_loaders_on_deferred_node(void **state)
 		fixture_node_free(b);
 
 		/* initial.fragment pins frames inside deferred blocks */
-		small_machine(&d, versions[v]);
+		small_machine(&d, test_kernels[v]);
 		if (initial_state_set(&d, "initial.fragment", "2% movable", "test", &err))
 			fail_msg("initial_state_set: %s", err.msg);
 		a = fixture_node(&d);

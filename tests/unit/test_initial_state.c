@@ -18,6 +18,7 @@
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
 #include "mm/node.h"
+#include "testdata.h"
 
 static int load(const char *text, const char *source, struct machine_desc *d,
 		struct gfp_error *err)
@@ -176,16 +177,8 @@ static void test_fragment_unmovable_stays(void **state)
 static char *read_log(const char *name)
 {
 	static char buf[65536];
-	char path[512];
-	const char *top = getenv("top_srcdir");
-	snprintf(path, sizeof(path), "%s/tests/data/logs/%s", top ? top : ".", name);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		fail_msg("%s: cannot open", path);
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+
+	return test_read_log(name, buf, sizeof(buf));
 }
 
 /* The line of `log` starting with `prefix`, timestamps dropped. */

@@ -14,6 +14,7 @@
 #include "machine/machine.h"
 #include "report/report.h"
 #include "mm/node.h"
+#include "testdata.h"
 
 #define KB(x) ((uint64_t)(x) << 10)
 #define MB(x) ((uint64_t)(x) << 20)
@@ -558,20 +559,6 @@ static const struct log_numbers seeds[] = {
 	  31744, 546, 8192, 3, true, 14 },
 };
 
-static char *read_log(const char *name, char *buf, size_t cap)
-{
-	const char *top = getenv("top_srcdir");
-	char path[512];
-	snprintf(path, sizeof(path), "%s/tests/data/logs/%s", top ? top : ".", name);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	size_t n = fread(buf, 1, cap - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* the number printed before `suffix` ("262143 pages RAM") */
 static unsigned long number_before(const char *text, const char *suffix)
 {
@@ -633,7 +620,7 @@ static void test_profiles_match_logs(void **state)
 		unsigned long ram = 0, reserved = 0, cma = 0;
 		const char *p;
 
-		read_log(s->log, text, sizeof(text));
+		test_read_log(s->log, text, sizeof(text));
 		assert_int_equal(number_before(text, " pages RAM"), s->pages_ram);
 		if (s->pages_reserved)
 			assert_int_equal(number_before(text, " pages reserved"), s->pages_reserved);
@@ -701,7 +688,7 @@ static void test_node_init_reproduces_logs(void **state)
 		const struct machine_desc *d = machine_profile(s->profile);
 		struct gfp_error err = { "" };
 		unsigned long ram = 0, reserved = 0;
-		const char *p = read_log(s->log, text, sizeof(text));
+		const char *p = test_read_log(s->log, text, sizeof(text));
 
 		if (node_init(&pgdat, d, NULL, &err))
 			fail_msg("%s: %s", s->profile, err.msg);
@@ -735,7 +722,7 @@ static void test_amlogic_pageblock_order(void **state)
 	static char text[8192];
 	const struct machine_desc *d = machine_profile("amlogic-5.4");
 	(void)state;
-	read_log("seed002-pagetypeinfo.txt", text, sizeof(text));
+	test_read_log("seed002-pagetypeinfo.txt", text, sizeof(text));
 	assert_int_equal(number_before(strstr(text, "Page block order:") + 18, "\n"),
 			 machine_pageblock_order(d));
 	assert_int_equal(machine_pageblock_order(d), 10);

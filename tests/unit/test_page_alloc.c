@@ -13,16 +13,10 @@
 #include "fixture.h"
 #include "mm/page_alloc.h"
 #include "report/report.h"
+#include "testdata.h"
 
 #define MiB (1ULL << 20)
 
-static const kver_t versions[] = {
-	KVER(4, 9, KVER_SUB_LATEST), KVER(4, 19, KVER_SUB_LATEST),
-	KVER(5, 4, KVER_SUB_LATEST), KVER(5, 10, KVER_SUB_LATEST),
-	KVER(6, 1, 100), KVER(6, 1, KVER_SUB_LATEST),
-	KVER(6, 6, KVER_SUB_LATEST), KVER(6, 12, KVER_SUB_LATEST),
-};
-#define NR_VERSIONS (sizeof(versions) / sizeof(versions[0]))
 
 /* Zone sets only: gfp_zone() reads nothing else. */
 static struct pglist_data zoneset;
@@ -127,9 +121,9 @@ static void test_alloc_flags_per_version(void **state)
 	assert_int_equal(flags_for(KVER(6, 12, 0), GFP_KERNEL, 0),
 			 ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_KSWAPD);
 	/* movable requests may use CMA, in every version */
-	for (unsigned i = 0; i < NR_VERSIONS; i++) {
-		assert_true(flags_for(versions[i], GFP_HIGHUSER_MOVABLE, 0) & ALLOC_CMA);
-		assert_false(flags_for(versions[i], GFP_KERNEL, 0) & ALLOC_CMA);
+	for (unsigned i = 0; i < NR_TEST_KERNELS; i++) {
+		assert_true(flags_for(test_kernels[i], GFP_HIGHUSER_MOVABLE, 0) & ALLOC_CMA);
+		assert_false(flags_for(test_kernels[i], GFP_KERNEL, 0) & ALLOC_CMA);
 	}
 	/* __GFP_NOMEMALLOC keeps an atomic request off the reserves */
 	assert_int_equal(flags_for(KVER(5, 10, 0), GFP_ATOMIC | __GFP_NOMEMALLOC, 0),
@@ -242,9 +236,9 @@ static void test_reserved_never_allocated(void **state)
 	(void)state;
 	static uint8_t taken[32768];
 
-	for (size_t v = 0; v < NR_VERSIONS; v++) {
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
 		struct machine_desc d;
-		small_x86(&d, versions[v]);
+		small_x86(&d, test_kernels[v]);
 		d.zones[1].reserved = 4 * MiB;
 		struct pglist_data *p = fixture_node(&d);
 		struct alloc_outcome out;
@@ -287,9 +281,9 @@ static void test_reserved_never_allocated(void **state)
 static void test_slowpath_verdicts(void **state)
 {
 	(void)state;
-	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+	for (unsigned i = 0; i < NR_TEST_KERNELS; i++) {
 		struct machine_desc d;
-		small_x86(&d, versions[i]);
+		small_x86(&d, test_kernels[i]);
 		struct pglist_data *p = fixture_node(&d);
 
 		assert_int_equal(exhaust(p, GFP_KERNEL), ALLOC_FAIL_OOM);
@@ -304,7 +298,7 @@ static void test_slowpath_verdicts(void **state)
 		assert_int_equal(exhaust(p, GFP_KERNEL | GFP_DMA32), ALLOC_FAIL);
 		/* __GFP_RETRY_MAYFAIL (4.13+) fails rather than kill */
 		assert_int_equal(verdict(p, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0),
-				 versions[i] < KVER(4, 13, 0) ? ALLOC_FAIL_OOM : ALLOC_FAIL);
+				 test_kernels[i] < KVER(4, 13, 0) ? ALLOC_FAIL_OOM : ALLOC_FAIL);
 		/* __GFP_NOFAIL never reports a failure when it may reclaim … */
 		assert_int_not_equal(verdict(p, GFP_KERNEL | __GFP_NOFAIL, 4), ALLOC_FAIL);
 		/* … and cannot keep that promise without it */
@@ -322,9 +316,9 @@ static void test_slowpath_verdicts(void **state)
 static void test_atomic_dips_below_min(void **state)
 {
 	(void)state;
-	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+	for (unsigned i = 0; i < NR_TEST_KERNELS; i++) {
 		struct machine_desc d;
-		small_x86(&d, versions[i]);
+		small_x86(&d, test_kernels[i]);
 		struct pglist_data *p = fixture_node(&d);
 		struct zone *normal = &p->node_zones[1];
 		struct alloc_outcome out;
@@ -348,9 +342,9 @@ static void test_atomic_dips_below_min(void **state)
 static void test_cma_only_for_movable(void **state)
 {
 	(void)state;
-	for (unsigned i = 0; i < NR_VERSIONS; i++) {
+	for (unsigned i = 0; i < NR_TEST_KERNELS; i++) {
 		struct machine_desc d;
-		small_x86(&d, versions[i]);
+		small_x86(&d, test_kernels[i]);
 		fixture_cma(&d, "reserved", 96 * MiB, 32 * MiB);
 		struct pglist_data *p = fixture_node(&d);
 		unsigned long cma_start = (96 * MiB) >> 12, cma_end = (128 * MiB) >> 12;

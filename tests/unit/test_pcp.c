@@ -14,6 +14,7 @@
 #include "fixture.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
+#include "testdata.h"
 
 #define MiB (1ULL << 20)
 
@@ -52,19 +53,14 @@ static void check(struct pglist_data *pgdat)
 			 (long)z->managed_pages);
 }
 
-static const kver_t versions[] = {
-	KVER(4, 9, 337), KVER(5, 4, 286), KVER(5, 10, 228), KVER(5, 15, 0),
-	KVER(6, 1, 192), KVER(6, 6, 0), KVER(6, 12, 117),
-};
-#define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
 
 /* rmqueue_bulk(): an empty list is refilled with `batch` pages taken from
  * the buddy in one go; the next allocations do not touch the buddy. */
 static void test_refill_by_batch(void **state)
 {
 	(void)state;
-	for (size_t v = 0; v < NVERSIONS; v++) {
-		struct pglist_data *p = boot(versions[v], 1, 0);
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
+		struct pglist_data *p = boot(test_kernels[v], 1, 0);
 		struct zone *z = normal(p);
 		struct per_cpu_pages *pcp = &z->pcp[0];
 		int batch = pcp->batch;
@@ -105,8 +101,8 @@ static void test_refill_by_batch(void **state)
 static void test_flush_at_high_and_drain(void **state)
 {
 	(void)state;
-	for (size_t v = 0; v < NVERSIONS; v++) {
-		kver_t kv = versions[v];
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
+		kver_t kv = test_kernels[v];
 		struct pglist_data *p = boot(kv, 1, 0);
 		struct zone *z = normal(p);
 		struct per_cpu_pages *pcp = &z->pcp[0];
@@ -193,8 +189,8 @@ static void test_allowed_orders(void **state)
 static void test_cma_page_through_pcp(void **state)
 {
 	(void)state;
-	for (size_t v = 0; v < NVERSIONS; v++) {
-		struct pglist_data *p = boot(versions[v], 1, 16 * MiB);
+	for (size_t v = 0; v < NR_TEST_KERNELS; v++) {
+		struct pglist_data *p = boot(test_kernels[v], 1, 16 * MiB);
 		struct zone *z = normal(p);
 		long cma0 = z->vm_stat[NR_FREE_CMA_PAGES];
 

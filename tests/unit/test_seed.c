@@ -19,27 +19,17 @@
 #include "mm/page_alloc.h"
 #include "mm/zone_load.h"
 #include "report/report.h"
+#include "testdata.h"
 
 #define TEXT_MAX (64 * 1024)
 
+/* Three logs may be in use at once. */
 static char *read_log(const char *name)
 {
 	static char bufs[3][TEXT_MAX];
 	static int next;
-	char path[1024];
-	const char *dir = getenv("top_srcdir");
-	FILE *f;
-	size_t n;
-	char *buf = bufs[next++ % 3];
 
-	snprintf(path, sizeof(path), "%s/tests/data/logs/%s", dir ? dir : ".", name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	n = fread(buf, 1, TEXT_MAX - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return test_read_log(name, bufs[next++ % 3], TEXT_MAX);
 }
 
 /* The log's buddy line for `zone`, unwrapped and without prefixes, as

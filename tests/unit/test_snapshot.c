@@ -22,25 +22,15 @@
 #include "report/report.h"
 #include "mm/slab.h"
 #include "report/snapshot.h"
+#include "testdata.h"
 
 #define TEXT_MAX (64 * 1024)
 
 static char *read_log(const char *name)
 {
 	static char buf[TEXT_MAX];
-	char path[1024];
-	const char *dir = getenv("top_srcdir");
-	FILE *f;
-	size_t n;
 
-	snprintf(path, sizeof(path), "%s/tests/data/logs/%s", dir ? dir : ".", name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	n = fread(buf, 1, TEXT_MAX - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return test_read_log(name, buf, sizeof(buf));
 }
 
 static void temp_path(char *path, size_t len)

@@ -21,27 +21,11 @@
 #include "mm/zone_load.h"
 #include "report/report.h"
 #include "report/warn_alloc.h"
+#include "testdata.h"
 
 #define TEXT_MAX (64 * 1024)
 #define MAX_SHAPES 512
 #define SHAPE_LEN 1024
-
-static char *read_log(const char *name, char *buf)
-{
-	char path[1024];
-	const char *dir = getenv("top_srcdir");
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/logs/%s", dir ? dir : ".", name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	n = fread(buf, 1, TEXT_MAX - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
 
 /* ---- shapes --------------------------------------------------------------- */
 
@@ -283,7 +267,7 @@ static int load_shapes(void **state)
 		"seed003-arm64-5.4-oom-highuser-movable-cma-64k.log",
 	};
 	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++)
-		shapes_from_log(&log_shapes, read_log(logs[i], text));
+		shapes_from_log(&log_shapes, test_read_log(logs[i], text, TEXT_MAX));
 	return 0;
 }
 
@@ -390,7 +374,7 @@ static struct pglist_data *load_seed(const char *profile, const char *log_name,
 	assert_non_null(p);
 	*d = *p;
 	pgdat = fixture_node(d);
-	read_log(log_name, text);
+	test_read_log(log_name, text, TEXT_MAX);
 	if (zone_load_zone_line(pgdat, text, &err) || zone_load_buddy_line(pgdat, text, &err))
 		fail_msg("%s: %s", log_name, err.msg);
 	return pgdat;
