@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,27 +52,77 @@
 #define DEFAULT_VERBOSE    2    /* FAULT_ATTR_INITIALIZER */
 #define VALUE_MAX          (FAULT_PATH_MAX + 16)
 
-static const char *const knob_names[NR_FAULT_KNOBS] = {
-	[FK_PROBABILITY] = "probability",
-	[FK_INTERVAL] = "interval",
-	[FK_TIMES] = "times",
-	[FK_SPACE] = "space",
-	[FK_MIN_ORDER] = "min-order",
-	[FK_MAX_ORDER] = "max-order",
-	[FK_IGNORE_GFP_WAIT] = "ignore-gfp-wait",
-	[FK_IGNORE_GFP_HIGHMEM] = "ignore-gfp-highmem",
-	[FK_STACKTRACE_DEPTH] = "stacktrace-depth",
-	[FK_VERBOSE] = "verbose",
-	[FK_GFP] = "gfp",
-	[FK_SITE] = "site",
-	[FK_CALLER] = "caller",
-	[FK_MODULE] = "module",
-	[FK_COMM] = "comm",
-	[FK_NTH] = "nth",
-	[FK_STACK] = "stack",
-	[FK_AFTER] = "after",
-	[FK_UNTIL] = "until",
+/* How a knob's value is read (parse_value()). */
+enum knob_kind {
+	KNOB_PROBABILITY,       /* uint32_t, of FAULT_PROB_ONE */
+	KNOB_ULONG,             /* unsigned long in [lo, hi] */
+	KNOB_UINT,              /* unsigned in [lo, hi] */
+	KNOB_TIMES,             /* int: -1, or [lo, hi] */
+	KNOB_SPACE,             /* long: pages or bytes, K/M/G */
+	KNOB_BOOL,              /* bool: Y/N, 1/0, on/off */
+	KNOB_GFP,               /* a mask, then +/- items */
+	KNOB_SITES,             /* unsigned: 1 << enum fault_site */
+	KNOB_PATTERN,           /* char[FAULT_PATTERN_MAX]: globs */
+	KNOB_STACK,             /* unique[:FILE] */
 };
+
+/* One row per knob: the key, how its value is read and checked, where it
+ * is stored, and what the message says was expected.  `expected` is a
+ * format that may print `hi`; a pattern's is the `what` and the example. */
+struct knob {
+	const char *name;
+	enum knob_kind kind;
+	unsigned long lo, hi;
+	size_t field;                   /* offsetof(struct fault_rule, …) */
+	const char *expected;
+	const char *example;            /* KNOB_PATTERN */
+};
+
+#define F(member) offsetof(struct fault_rule, member)
+
+static const struct knob knobs[NR_FAULT_KNOBS] = {
+	[FK_PROBABILITY] = { "probability", KNOB_PROBABILITY, 0, 0,
+		F(probability), "expected a percentage from 0 to 100 with at "
+		"most 4 decimals (e.g. 5, 0.5 or 0.5%%)" },
+	[FK_INTERVAL] = { "interval", KNOB_ULONG, 1, ULONG_MAX, F(interval),
+		"expected a whole number >= 1" },
+	[FK_TIMES] = { "times", KNOB_TIMES, 0, INT_MAX, F(times_init),
+		"expected -1 (no limit) or a count from 0 to %lu" },
+	[FK_SPACE] = { "space", KNOB_SPACE, 0, 0, F(space_init),
+		"expected a count of pages (page sites) or bytes (slab), "
+		"optionally with K, M or G" },
+	[FK_MIN_ORDER] = { "min-order", KNOB_UINT, 0, ORDER_LIMIT,
+		F(min_order), "expected an order from 0 to %lu" },
+	[FK_MAX_ORDER] = { "max-order", KNOB_UINT, 0, ORDER_LIMIT,
+		F(max_order), "expected an order from 0 to %lu" },
+	[FK_IGNORE_GFP_WAIT] = { "ignore-gfp-wait", KNOB_BOOL, 0, 0,
+		F(ignore_gfp_wait), "expected Y or N (or 1/0, on/off)" },
+	[FK_IGNORE_GFP_HIGHMEM] = { "ignore-gfp-highmem", KNOB_BOOL, 0, 0,
+		F(ignore_gfp_highmem), "expected Y or N (or 1/0, on/off)" },
+	[FK_STACKTRACE_DEPTH] = { "stacktrace-depth", KNOB_UINT, 1,
+		STACK_MAX_DEPTH, F(stacktrace_depth),
+		"expected a depth from 1 to %lu" },
+	[FK_VERBOSE] = { "verbose", KNOB_UINT, 0, 2, F(verbose),
+		"expected 0, 1 or 2" },
+	[FK_GFP] = { "gfp", KNOB_GFP, 0, 0, 0, NULL },
+	[FK_SITE] = { "site", KNOB_SITES, 0, 0, F(sites), "expected sites "
+		"from slab, page, vmalloc, mmap, dma, cma separated by '|'" },
+	[FK_CALLER] = { "caller", KNOB_PATTERN, 0, 0, F(caller), "function",
+		"glSetHifInfo|mydrv_*" },
+	[FK_MODULE] = { "module", KNOB_PATTERN, 0, 0, F(module), "object",
+		"libfoo.so*" },
+	[FK_COMM] = { "comm", KNOB_PATTERN, 0, 0, F(comm), "comm",
+		"kworker*" },
+	[FK_NTH] = { "nth", KNOB_ULONG, 1, ULONG_MAX, F(nth),
+		"expected a request number >= 1" },
+	[FK_STACK] = { "stack", KNOB_STACK, 0, 0, 0, NULL },
+	[FK_AFTER] = { "after", KNOB_ULONG, 0, ULONG_MAX, F(after),
+		"expected a count of requests >= 0" },
+	[FK_UNTIL] = { "until", KNOB_ULONG, 1, ULONG_MAX, F(until),
+		"expected a request number >= 1" },
+};
+
+#undef F
 
 struct span {
 	const char *p;
@@ -338,10 +389,10 @@ static const char *suggest(const char *key, size_t n)
 		norm[i] = key[i] == '_' ? '-' : (char)tolower((unsigned char)key[i]);
 	norm[n] = '\0';
 	for (int k = 0; k < NR_FAULT_KNOBS; k++) {
-		unsigned d = edit_distance(norm, n, knob_names[k]);
+		unsigned d = edit_distance(norm, n, knobs[k].name);
 		if (d < best_d) {
 			best_d = d;
-			best = knob_names[k];
+			best = knobs[k].name;
 		}
 	}
 	return best_d <= (n >= 8 ? 3u : 2u) ? best : NULL;
@@ -350,8 +401,8 @@ static const char *suggest(const char *key, size_t n)
 static int knob_index(struct span key)
 {
 	for (int k = 0; k < NR_FAULT_KNOBS; k++)
-		if (strlen(knob_names[k]) == key.n &&
-		    !memcmp(knob_names[k], key.p, key.n))
+		if (strlen(knobs[k].name) == key.n &&
+		    !memcmp(knobs[k].name, key.p, key.n))
 			return k;
 	if (key.n == 8 && !memcmp(key.p, "fail-nth", 8))
 		return FK_NTH;
@@ -371,11 +422,83 @@ static int copy_pattern(struct parser *ps, struct span tok, char *dst,
 	return 0;
 }
 
+/* stack=unique[:FILE] */
+static int parse_stack(struct parser *ps, struct fault_rule *r,
+		       struct span tok, const char *val)
+{
+	if (strncmp(val, "unique", 6) || (val[6] && val[6] != ':'))
+		return perr(ps, tok, "expected unique or unique:FILE");
+	if (val[6] == ':' && !val[7])
+		return perr(ps, tok, "missing file name after "
+			    "'unique:' (expected e.g. unique:/tmp/run.stacks)");
+	if (val[6] == ':' && strlen(val + 7) >= FAULT_PATH_MAX)
+		return perr(ps, tok, "file name longer than %d characters",
+			    FAULT_PATH_MAX - 1);
+	r->stack_unique = true;
+	strcpy(r->stack_file, val[6] ? val + 7 : "");
+	return 0;
+}
+
+/* The value of knob k into its field of r. */
+static int parse_value(struct parser *ps, struct fault_rule *r, int k,
+		       struct span tok, const char *val)
+{
+	const struct knob *kn = &knobs[k];
+	void *field = (char *)r + kn->field;
+	unsigned long ul;
+
+	switch (kn->kind) {
+	case KNOB_PROBABILITY:
+		if (!parse_probability(val, field))
+			break;
+		return 0;
+	case KNOB_ULONG:
+		if (!parse_bounded(val, kn->lo, kn->hi, field))
+			break;
+		return 0;
+	case KNOB_UINT:
+		if (!parse_bounded(val, kn->lo, kn->hi, &ul))
+			break;
+		*(unsigned *)field = (unsigned)ul;
+		return 0;
+	case KNOB_TIMES:
+		if (!strcmp(val, "-1"))
+			*(int *)field = -1;
+		else if (parse_bounded(val, kn->lo, kn->hi, &ul))
+			*(int *)field = (int)ul;
+		else
+			break;
+		return 0;
+	case KNOB_SPACE:
+		if (!parse_space(val, field))
+			break;
+		return 0;
+	case KNOB_BOOL:
+		if (!parse_bool(val, field))
+			break;
+		return 0;
+	case KNOB_SITES:
+		if (!parse_sites(val, field))
+			break;
+		return 0;
+	case KNOB_GFP:
+		if (parse_gfp_item(ps, r, tok, val) < 0)
+			return -1;
+		ps->in_gfp = true;
+		return 0;
+	case KNOB_PATTERN:
+		return copy_pattern(ps, tok, field, val, kn->expected,
+				    kn->example);
+	case KNOB_STACK:
+		return parse_stack(ps, r, tok, val);
+	}
+	return perr(ps, tok, kn->expected, kn->hi);
+}
+
 static int parse_knob(struct parser *ps, struct fault_rule *r, struct span tok)
 {
 	const char *eq = memchr(tok.p, '=', tok.n);
 	char val[VALUE_MAX];
-	unsigned long ul;
 
 	if (!eq || eq == tok.p) {
 		const char *s = suggest(tok.p, tok.n);
@@ -391,14 +514,15 @@ static int parse_knob(struct parser *ps, struct fault_rule *r, struct span tok)
 		const char *s = suggest(key.p, key.n);
 		if (s)
 			return perr(ps, tok, "unknown knob (did you mean '%s'?)", s);
-		return perr(ps, tok, "unknown knob (expected one of probability, "
-			    "interval, times, space, min-order, max-order, "
-			    "ignore-gfp-wait, ignore-gfp-highmem, "
-			    "stacktrace-depth, verbose, gfp, site, caller, "
-			    "module, comm, nth, stack, after, until)");
+		char list[256];
+		size_t n = 0;
+		for (int i = 0; i < NR_FAULT_KNOBS && n < sizeof(list); i++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+					      i ? ", " : "", knobs[i].name);
+		return perr(ps, tok, "unknown knob (expected one of %s)", list);
 	}
 	if (r->set & (1u << k))
-		return perr(ps, tok, "%s given twice in one rule", knob_names[k]);
+		return perr(ps, tok, "%s given twice in one rule", knobs[k].name);
 	if (!v.n)
 		return perr(ps, tok, "missing value after '='");
 	if (v.n >= sizeof(val))
@@ -409,102 +533,7 @@ static int parse_knob(struct parser *ps, struct fault_rule *r, struct span tok)
 	r->set |= 1u << k;
 	ps->tok[k] = tok;
 	ps->in_gfp = false;
-
-	switch (k) {
-	case FK_PROBABILITY:
-		if (!parse_probability(val, &r->probability))
-			return perr(ps, tok, "expected a percentage from 0 to 100 "
-				    "with at most 4 decimals (e.g. 5, 0.5 or 0.5%%)");
-		break;
-	case FK_INTERVAL:
-		if (!parse_bounded(val, 1, ULONG_MAX, &r->interval))
-			return perr(ps, tok, "expected a whole number >= 1");
-		break;
-	case FK_TIMES:
-		if (!strcmp(val, "-1"))
-			r->times_init = -1;
-		else if (parse_bounded(val, 0, INT_MAX, &ul))
-			r->times_init = (int)ul;
-		else
-			return perr(ps, tok, "expected -1 (no limit) or a count "
-				    "from 0 to %d", INT_MAX);
-		break;
-	case FK_SPACE:
-		if (!parse_space(val, &r->space_init))
-			return perr(ps, tok, "expected a count of pages (page "
-				    "sites) or bytes (slab), optionally with K, M "
-				    "or G");
-		break;
-	case FK_MIN_ORDER:
-	case FK_MAX_ORDER:
-		if (!parse_bounded(val, 0, ORDER_LIMIT, &ul))
-			return perr(ps, tok, "expected an order from 0 to %d",
-				    ORDER_LIMIT);
-		*(k == FK_MIN_ORDER ? &r->min_order : &r->max_order) =
-			(unsigned)ul;
-		break;
-	case FK_IGNORE_GFP_WAIT:
-	case FK_IGNORE_GFP_HIGHMEM:
-		if (!parse_bool(val, k == FK_IGNORE_GFP_WAIT ?
-				&r->ignore_gfp_wait : &r->ignore_gfp_highmem))
-			return perr(ps, tok, "expected Y or N (or 1/0, on/off)");
-		break;
-	case FK_STACKTRACE_DEPTH:
-		if (!parse_bounded(val, 1, STACK_MAX_DEPTH, &ul))
-			return perr(ps, tok, "expected a depth from 1 to %d",
-				    STACK_MAX_DEPTH);
-		r->stacktrace_depth = (unsigned)ul;
-		break;
-	case FK_VERBOSE:
-		if (!parse_bounded(val, 0, 2, &ul))
-			return perr(ps, tok, "expected 0, 1 or 2");
-		r->verbose = (unsigned)ul;
-		break;
-	case FK_GFP:
-		if (parse_gfp_item(ps, r, tok, val) < 0)
-			return -1;
-		ps->in_gfp = true;
-		break;
-	case FK_SITE:
-		if (!parse_sites(val, &r->sites))
-			return perr(ps, tok, "expected sites from slab, page, "
-				    "vmalloc, mmap, dma, cma separated by '|'");
-		break;
-	case FK_CALLER:
-		return copy_pattern(ps, tok, r->caller, val, "function",
-				    "glSetHifInfo|mydrv_*");
-	case FK_MODULE:
-		return copy_pattern(ps, tok, r->module, val, "object",
-				    "libfoo.so*");
-	case FK_COMM:
-		return copy_pattern(ps, tok, r->comm, val, "comm",
-				    "kworker*");
-	case FK_NTH:
-		if (!parse_bounded(val, 1, ULONG_MAX, &r->nth))
-			return perr(ps, tok, "expected a request number >= 1");
-		break;
-	case FK_AFTER:
-		if (!parse_ulong(val, &r->after))
-			return perr(ps, tok, "expected a count of requests >= 0");
-		break;
-	case FK_UNTIL:
-		if (!parse_bounded(val, 1, ULONG_MAX, &r->until))
-			return perr(ps, tok, "expected a request number >= 1");
-		break;
-	case FK_STACK:
-		if (strncmp(val, "unique", 6) || (val[6] && val[6] != ':'))
-			return perr(ps, tok, "expected unique or unique:FILE");
-		if (val[6] == ':' && !val[7])
-			return perr(ps, tok, "missing file name after "
-				    "'unique:' (expected e.g. unique:/tmp/run.stacks)");
-		if (val[6] == ':' && strlen(val + 7) >= FAULT_PATH_MAX)
-			return perr(ps, tok, "file name longer than %d characters",
-				    FAULT_PATH_MAX - 1);
-		r->stack_unique = true;
-		strcpy(r->stack_file, val[6] ? val + 7 : "");
-		break;
-	}
-	return 0;
+	return parse_value(ps, r, k, tok, val);
 }
 
 static void rule_defaults(struct fault_rule *r)
@@ -543,7 +572,7 @@ static int rule_finish(struct parser *ps, struct fault_rule *r)
 			if (HAS(r, not_with_nth[i]))
 				return perr(ps, ps->tok[FK_NTH], "nth= fails exactly "
 					    "one request and cannot be combined "
-					    "with %s=", knob_names[not_with_nth[i]]);
+					    "with %s=", knobs[not_with_nth[i]].name);
 		r->times_init = 1;
 	}
 	if (r->stack_file[0]) {
@@ -656,7 +685,7 @@ static void out_printf(struct out *o, const char *fmt, ...)
 
 static void out_knob(struct out *o, enum fault_knob k)
 {
-	out_printf(o, "%s%s=", o->first ? "" : ",", knob_names[k]);
+	out_printf(o, "%s%s=", o->first ? "" : ",", knobs[k].name);
 	o->first = false;
 }
 
