@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "abi/printed.h"
 #include "report/report.h"
 
 static bool arch_is(const struct pglist_data *pgdat, const char *arch)
@@ -104,7 +105,6 @@ static unsigned long zone_pcp_count(const struct pglist_data *pgdat,
 /* Where a counter lived in kernel `kv`: slab and page-table pages and the
  * kernel stack were zone counters before they moved to the node. */
 static bool slab_in_zone(kver_t kv)        { return kv < KVER(4, 13, 0); }
-static bool kstack_in_zone(kver_t kv)      { return kv < KVER(5, 9, 0); }
 static bool pagetables_in_zone(kver_t kv)  { return kv < KVER(5, 11, 0); }
 
 static unsigned long global_slab(const struct pglist_data *pgdat, bool recl)
@@ -173,104 +173,101 @@ static void show_global_block(struct sbuf *sb, struct pglist_data *pgdat,
 		  global_zone_stat(pgdat, NR_FREE_CMA_PAGES));
 }
 
+static unsigned long node_field_value(struct pglist_data *pgdat, int field)
+{
+	switch (field) {
+	case NF_ACTIVE_ANON:     return K(node_stat(pgdat, NR_ACTIVE_ANON));
+	case NF_INACTIVE_ANON:   return K(node_stat(pgdat, NR_INACTIVE_ANON));
+	case NF_ACTIVE_FILE:     return K(node_stat(pgdat, NR_ACTIVE_FILE));
+	case NF_INACTIVE_FILE:   return K(node_stat(pgdat, NR_INACTIVE_FILE));
+	case NF_UNEVICTABLE:     return K(node_stat(pgdat, NR_UNEVICTABLE));
+	case NF_ISOLATED_ANON:   return K(node_stat(pgdat, NR_ISOLATED_ANON));
+	case NF_ISOLATED_FILE:   return K(node_stat(pgdat, NR_ISOLATED_FILE));
+	case NF_MAPPED:          return K(node_stat(pgdat, NR_FILE_MAPPED));
+	case NF_DIRTY:           return K(node_stat(pgdat, NR_FILE_DIRTY));
+	case NF_WRITEBACK:       return K(node_stat(pgdat, NR_WRITEBACK));
+	case NF_SHMEM:           return K(node_stat(pgdat, NR_SHMEM));
+	case NF_SHMEM_THP:       return K(node_stat(pgdat, NR_SHMEM_THPS));
+	case NF_SHMEM_PMDMAPPED: return K(node_stat(pgdat, NR_SHMEM_PMDMAPPED));
+	case NF_ANON_THP:        return K(node_stat(pgdat, NR_ANON_THPS));
+	case NF_WRITEBACK_TMP:   return K(node_stat(pgdat, NR_WRITEBACK_TEMP));
+	case NF_UNSTABLE:        return K(node_stat(pgdat, NR_UNSTABLE_NFS));
+	case NF_KERNEL_STACK:    return node_stat(pgdat, NR_KERNEL_STACK_KB);
+	case NF_PAGETABLES:      return K(node_stat(pgdat, NR_PAGETABLE));
+	case NF_SEC_PAGETABLES:  return K(node_stat(pgdat, NR_SECONDARY_PAGETABLE));
+	case NF_PAGES_SCANNED:   return 0;
+	}
+	return 0;
+}
+
 static void show_node_line(struct sbuf *sb, struct pglist_data *pgdat,
 			   const struct report_kconfig *kc)
 {
-	kver_t kv = pgdat->kv;
-	/* the THP fields lost the space after the colon in 6.6 */
-	const char *sp = kv >= KVER(6, 6, 0) ? "" : " ";
-
-	sb_printf(sb, "Node %d active_anon:%lukB inactive_anon:%lukB"
-		  " active_file:%lukB inactive_file:%lukB unevictable:%lukB"
-		  " isolated(anon):%lukB isolated(file):%lukB mapped:%lukB"
-		  " dirty:%lukB writeback:%lukB shmem:%lukB", 0,
-		  K(node_stat(pgdat, NR_ACTIVE_ANON)),
-		  K(node_stat(pgdat, NR_INACTIVE_ANON)),
-		  K(node_stat(pgdat, NR_ACTIVE_FILE)),
-		  K(node_stat(pgdat, NR_INACTIVE_FILE)),
-		  K(node_stat(pgdat, NR_UNEVICTABLE)),
-		  K(node_stat(pgdat, NR_ISOLATED_ANON)),
-		  K(node_stat(pgdat, NR_ISOLATED_FILE)),
-		  K(node_stat(pgdat, NR_FILE_MAPPED)),
-		  K(node_stat(pgdat, NR_FILE_DIRTY)),
-		  K(node_stat(pgdat, NR_WRITEBACK)),
-		  K(node_stat(pgdat, NR_SHMEM)));
-	if (kc->thp)
-		sb_printf(sb, " shmem_thp:%s%lukB shmem_pmdmapped:%s%lukB"
-			  " anon_thp:%s%lukB",
-			  sp, K(node_stat(pgdat, NR_SHMEM_THPS)),
-			  sp, K(node_stat(pgdat, NR_SHMEM_PMDMAPPED)),
-			  sp, K(node_stat(pgdat, NR_ANON_THPS)));
-	sb_printf(sb, " writeback_tmp:%lukB",
-		  K(node_stat(pgdat, NR_WRITEBACK_TEMP)));
-	if (kv < KVER(5, 8, 0))
-		sb_printf(sb, " unstable:%lukB",
-			  K(node_stat(pgdat, NR_UNSTABLE_NFS)));
-	if (!kstack_in_zone(kv))
-		sb_printf(sb, " kernel_stack:%lukB",
-			  node_stat(pgdat, NR_KERNEL_STACK_KB));
-	if (!pagetables_in_zone(kv))
-		sb_printf(sb, " pagetables:%lukB",
-			  K(node_stat(pgdat, NR_PAGETABLE)));
-	if (kv >= KVER(6, 0, 0))
-		sb_printf(sb, " sec_pagetables:%lukB",
-			  K(node_stat(pgdat, NR_SECONDARY_PAGETABLE)));
-	/* NR_PAGES_SCANNED gave way to kswapd_failures in 4.12 */
-	if (kv < KVER(4, 12, 0))
-		sb_printf(sb, " pages_scanned:%lu", 0UL);
+	sb_printf(sb, "Node %d", 0);
+	for (unsigned i = 0; i < nr_node_line_fields; i++) {
+		const struct printed_field *f = &node_line_fields[i];
+		if (!printed_by(f, pgdat->kv) ||
+		    (node_field_is_thp(f->field) && !kc->thp))
+			continue;
+		sb_printf(sb, " %s%lu%s", f->name,
+			  node_field_value(pgdat, f->field), f->unit);
+	}
 	sb_printf(sb, " all_unreclaimable? %s\n", "no");
+}
+
+static unsigned long zone_field_value(struct pglist_data *pgdat,
+				      struct zone *zone, int field,
+				      unsigned cpu)
+{
+	/* min_wmark_pages() etc. include the boost (5.0+) */
+	unsigned long boost = pgdat->kv >= KVER(5, 0, 0) ?
+			      zone->watermark_boost : 0;
+	int local = cpu < MAX_NR_CPUS ? zone->pcp[cpu].count : 0;
+
+	switch (field) {
+	case ZF_FREE:          return K(zone_stat(zone, NR_FREE_PAGES));
+	case ZF_BOOST:         return K(zone->watermark_boost);
+	case ZF_MIN:           return K(zone->_watermark[WMARK_MIN] + boost);
+	case ZF_LOW:           return K(zone->_watermark[WMARK_LOW] + boost);
+	case ZF_HIGH:          return K(zone->_watermark[WMARK_HIGH] + boost);
+	case ZF_RESERVED_HIGHATOMIC: return K(zone->nr_reserved_highatomic);
+	case ZF_ACTIVE_ANON:   return K(zone_stat(zone, NR_ZONE_ACTIVE_ANON));
+	case ZF_INACTIVE_ANON: return K(zone_stat(zone, NR_ZONE_INACTIVE_ANON));
+	case ZF_ACTIVE_FILE:   return K(zone_stat(zone, NR_ZONE_ACTIVE_FILE));
+	case ZF_INACTIVE_FILE: return K(zone_stat(zone, NR_ZONE_INACTIVE_FILE));
+	case ZF_UNEVICTABLE:   return K(zone_stat(zone, NR_ZONE_UNEVICTABLE));
+	case ZF_WRITEPENDING:  return K(zone_stat(zone, NR_ZONE_WRITE_PENDING));
+	case ZF_PRESENT:       return K(zone->present_pages);
+	case ZF_MANAGED:       return K(zone->managed_pages);
+	case ZF_MLOCKED:       return K(zone_stat(zone, NR_MLOCK));
+	case ZF_SLAB_RECLAIMABLE:
+		return K(zone_stat(zone, NR_ZONE_SLAB_RECLAIMABLE));
+	case ZF_SLAB_UNRECLAIMABLE:
+		return K(zone_stat(zone, NR_ZONE_SLAB_UNRECLAIMABLE));
+	case ZF_KERNEL_STACK:  return zone_stat(zone, NR_ZONE_KERNEL_STACK_KB);
+	case ZF_PAGETABLES:    return K(zone_stat(zone, NR_ZONE_PAGETABLE));
+	case ZF_BOUNCE:        return K(zone_stat(zone, NR_BOUNCE));
+	case ZF_FREE_PCP:      return K(zone_pcp_count(pgdat, zone));
+	case ZF_LOCAL_PCP:
+		return (unsigned)K(local > 0 ? (unsigned long)local : 0);
+	case ZF_FREE_CMA:      return K(zone_stat(zone, NR_FREE_CMA_PAGES));
+	}
+	return 0;
 }
 
 static void show_zone_line(struct sbuf *sb, struct pglist_data *pgdat,
 			   struct zone *zone, unsigned cpu)
 {
-	kver_t kv = pgdat->kv;
-	unsigned long boost = zone->watermark_boost;
-	int local = cpu < MAX_NR_CPUS ? zone->pcp[cpu].count : 0;
-
 	show_node(sb, pgdat);
-	sb_printf(sb, "%s free:%lukB", zone->name,
-		  K(zone_stat(zone, NR_FREE_PAGES)));
-	/* boost: 5.16 */
-	if (kv >= KVER(5, 16, 0))
-		sb_printf(sb, " boost:%lukB", K(boost));
-	/* min_wmark_pages() etc. include the boost (5.0+) */
-	if (kv < KVER(5, 0, 0))
-		boost = 0;
-	sb_printf(sb, " min:%lukB low:%lukB high:%lukB",
-		  K(zone->_watermark[WMARK_MIN] + boost),
-		  K(zone->_watermark[WMARK_LOW] + boost),
-		  K(zone->_watermark[WMARK_HIGH] + boost));
-	/* reserved_highatomic: 5.5, with the kernel's capital KB */
-	if (kv >= KVER(5, 5, 0))
-		sb_printf(sb, " reserved_highatomic:%luKB",
-			  K(zone->nr_reserved_highatomic));
-	sb_printf(sb, " active_anon:%lukB inactive_anon:%lukB active_file:%lukB"
-		  " inactive_file:%lukB unevictable:%lukB writepending:%lukB"
-		  " present:%lukB managed:%lukB mlocked:%lukB",
-		  K(zone_stat(zone, NR_ZONE_ACTIVE_ANON)),
-		  K(zone_stat(zone, NR_ZONE_INACTIVE_ANON)),
-		  K(zone_stat(zone, NR_ZONE_ACTIVE_FILE)),
-		  K(zone_stat(zone, NR_ZONE_INACTIVE_FILE)),
-		  K(zone_stat(zone, NR_ZONE_UNEVICTABLE)),
-		  K(zone_stat(zone, NR_ZONE_WRITE_PENDING)),
-		  K(zone->present_pages), K(zone->managed_pages),
-		  K(zone_stat(zone, NR_MLOCK)));
-	if (slab_in_zone(kv))
-		sb_printf(sb, " slab_reclaimable:%lukB slab_unreclaimable:%lukB",
-			  K(zone_stat(zone, NR_ZONE_SLAB_RECLAIMABLE)),
-			  K(zone_stat(zone, NR_ZONE_SLAB_UNRECLAIMABLE)));
-	if (kstack_in_zone(kv))
-		sb_printf(sb, " kernel_stack:%lukB",
-			  zone_stat(zone, NR_ZONE_KERNEL_STACK_KB));
-	if (pagetables_in_zone(kv))
-		sb_printf(sb, " pagetables:%lukB",
-			  K(zone_stat(zone, NR_ZONE_PAGETABLE)));
-	sb_printf(sb, " bounce:%lukB free_pcp:%lukB local_pcp:%ukB"
-		  " free_cma:%lukB\n",
-		  K(zone_stat(zone, NR_BOUNCE)), K(zone_pcp_count(pgdat, zone)),
-		  (unsigned)K(local > 0 ? (unsigned long)local : 0),
-		  K(zone_stat(zone, NR_FREE_CMA_PAGES)));
+	sb_puts(sb, zone->name);
+	for (unsigned i = 0; i < nr_zone_line_fields; i++) {
+		const struct printed_field *f = &zone_line_fields[i];
+		if (printed_by(f, pgdat->kv))
+			sb_printf(sb, " %s%lu%s", f->name,
+				  zone_field_value(pgdat, zone, f->field, cpu),
+				  f->unit);
+	}
+	sb_puts(sb, "\n");
 
 	sb_puts(sb, "lowmem_reserve[]:");
 	for (unsigned i = 0; i < pgdat->nr_zones; i++)

@@ -1,0 +1,73 @@
+/* The field tables of abi/printed.h, from mm/page_alloc.c
+ * show_free_areas() (mm/show_mem.c __show_free_areas() from 6.6). */
+#include "config.h"
+
+#include "abi/printed.h"
+
+#define ALWAYS KVER_ANY_FIRST, KVER_ANY_LAST
+#define FROM(major, minor) KVER(major, minor, 0), KVER_ANY_LAST
+#define UNTIL(major, minor) KVER_ANY_FIRST, KVER_LAST_OF(major, minor)
+
+const struct printed_field zone_line_fields[] = {
+	{ ZF_FREE, "free:", "kB", ALWAYS },
+	/* zone->watermark_boost: 5.16 */
+	{ ZF_BOOST, "boost:", "kB", FROM(5, 16) },
+	{ ZF_MIN, "min:", "kB", ALWAYS },
+	{ ZF_LOW, "low:", "kB", ALWAYS },
+	{ ZF_HIGH, "high:", "kB", ALWAYS },
+	/* 5.5, with the capital KB of its format string */
+	{ ZF_RESERVED_HIGHATOMIC, "reserved_highatomic:", "KB", FROM(5, 5) },
+	{ ZF_ACTIVE_ANON, "active_anon:", "kB", ALWAYS },
+	{ ZF_INACTIVE_ANON, "inactive_anon:", "kB", ALWAYS },
+	{ ZF_ACTIVE_FILE, "active_file:", "kB", ALWAYS },
+	{ ZF_INACTIVE_FILE, "inactive_file:", "kB", ALWAYS },
+	{ ZF_UNEVICTABLE, "unevictable:", "kB", ALWAYS },
+	{ ZF_WRITEPENDING, "writepending:", "kB", ALWAYS },
+	{ ZF_PRESENT, "present:", "kB", ALWAYS },
+	{ ZF_MANAGED, "managed:", "kB", ALWAYS },
+	{ ZF_MLOCKED, "mlocked:", "kB", ALWAYS },
+	/* slab counters became node counters in 4.13 */
+	{ ZF_SLAB_RECLAIMABLE, "slab_reclaimable:", "kB", UNTIL(4, 12) },
+	{ ZF_SLAB_UNRECLAIMABLE, "slab_unreclaimable:", "kB", UNTIL(4, 12) },
+	/* kernel_stack moved to the node line in 5.9, pagetables in 5.11 */
+	{ ZF_KERNEL_STACK, "kernel_stack:", "kB", UNTIL(5, 8) },
+	{ ZF_PAGETABLES, "pagetables:", "kB", UNTIL(5, 10) },
+	{ ZF_BOUNCE, "bounce:", "kB", ALWAYS },
+	{ ZF_FREE_PCP, "free_pcp:", "kB", ALWAYS },
+	{ ZF_LOCAL_PCP, "local_pcp:", "kB", ALWAYS },
+	{ ZF_FREE_CMA, "free_cma:", "kB", ALWAYS },
+};
+const unsigned nr_zone_line_fields =
+	sizeof(zone_line_fields) / sizeof(zone_line_fields[0]);
+
+const struct printed_field node_line_fields[] = {
+	{ NF_ACTIVE_ANON, "active_anon:", "kB", ALWAYS },
+	{ NF_INACTIVE_ANON, "inactive_anon:", "kB", ALWAYS },
+	{ NF_ACTIVE_FILE, "active_file:", "kB", ALWAYS },
+	{ NF_INACTIVE_FILE, "inactive_file:", "kB", ALWAYS },
+	{ NF_UNEVICTABLE, "unevictable:", "kB", ALWAYS },
+	{ NF_ISOLATED_ANON, "isolated(anon):", "kB", ALWAYS },
+	{ NF_ISOLATED_FILE, "isolated(file):", "kB", ALWAYS },
+	{ NF_MAPPED, "mapped:", "kB", ALWAYS },
+	{ NF_DIRTY, "dirty:", "kB", ALWAYS },
+	{ NF_WRITEBACK, "writeback:", "kB", ALWAYS },
+	{ NF_SHMEM, "shmem:", "kB", ALWAYS },
+	/* the THP fields lost the space after the colon in 6.6 */
+	{ NF_SHMEM_THP, "shmem_thp: ", "kB", UNTIL(6, 5) },
+	{ NF_SHMEM_THP, "shmem_thp:", "kB", FROM(6, 6) },
+	{ NF_SHMEM_PMDMAPPED, "shmem_pmdmapped: ", "kB", UNTIL(6, 5) },
+	{ NF_SHMEM_PMDMAPPED, "shmem_pmdmapped:", "kB", FROM(6, 6) },
+	{ NF_ANON_THP, "anon_thp: ", "kB", UNTIL(6, 5) },
+	{ NF_ANON_THP, "anon_thp:", "kB", FROM(6, 6) },
+	{ NF_WRITEBACK_TMP, "writeback_tmp:", "kB", ALWAYS },
+	/* NR_UNSTABLE_NFS went away in 5.8 */
+	{ NF_UNSTABLE, "unstable:", "kB", UNTIL(5, 7) },
+	{ NF_KERNEL_STACK, "kernel_stack:", "kB", FROM(5, 9) },
+	{ NF_PAGETABLES, "pagetables:", "kB", FROM(5, 11) },
+	/* NR_SECONDARY_PAGETABLE: 6.0 */
+	{ NF_SEC_PAGETABLES, "sec_pagetables:", "kB", FROM(6, 0) },
+	/* NR_PAGES_SCANNED gave way to kswapd_failures in 4.12 */
+	{ NF_PAGES_SCANNED, "pages_scanned:", "", UNTIL(4, 11) },
+};
+const unsigned nr_node_line_fields =
+	sizeof(node_line_fields) / sizeof(node_line_fields[0]);
