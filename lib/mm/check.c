@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "abi/kver_rules.h"
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
@@ -190,7 +191,7 @@ static int check_free_area(struct pglist_data *pgdat, const struct zone *z,
 static int check_pcp(struct pglist_data *pgdat, const struct zone *z,
 		     struct recount *rc, char *msg, size_t len)
 {
-	unsigned nlists = pgdat->kv >= KVER(5, 14, 0) ?
+	unsigned nlists = kver_has(pgdat->kv, KF_PCP_HIGH_ORDER) ?
 			  (PAGE_ALLOC_COSTLY_ORDER + 1) * MIGRATE_PCPTYPES :
 			  MIGRATE_PCPTYPES;
 
@@ -234,7 +235,7 @@ static bool merge_forbidden(struct pglist_data *pgdat, unsigned long pfn,
 	int b = get_pageblock_migratetype(pgdat, buddy);
 	if (a == b)
 		return false;
-	if (pgdat->kv >= KVER(5, 18, 0))
+	if (kver_has(pgdat->kv, KF_MERGE_PCPTYPES_ONLY))
 		return a >= MIGRATE_PCPTYPES || b >= MIGRATE_PCPTYPES;
 	return a == MIGRATE_ISOLATE || b == MIGRATE_ISOLATE;
 }
@@ -259,7 +260,7 @@ static int check_mem_map(struct pglist_data *pgdat, const struct zone *z,
 				return fail(msg, len, "%s: a block before pfn %#lx overlaps "
 					    "the deferred block holding it", z->name, pfn);
 			for (unsigned long p = pfn; p < pfn + (1UL << max); p += step)
-				if (pgdat->kv >= KVER(6, 10, 0) &&
+				if (kver_has(pgdat->kv, KF_FREE_LIST_BY_PAGEBLOCK) &&
 				    get_pageblock_migratetype(pgdat, p) != MIGRATE_MOVABLE)
 					return fail(msg, len, "%s: deferred block at pfn %#lx "
 						    "is on the Movable list but pfn %#lx's "
@@ -304,7 +305,7 @@ static int check_mem_map(struct pglist_data *pgdat, const struct zone *z,
 						    order, pfn, buddy);
 			}
 			/* 6.10+: a free block is on its pageblock's list */
-			if (pgdat->kv >= KVER(6, 10, 0)) {
+			if (kver_has(pgdat->kv, KF_FREE_LIST_BY_PAGEBLOCK)) {
 				unsigned long step = pageblock_nr_pages(pgdat);
 				for (unsigned long p = pfn; p < pfn + (1UL << order); p += step) {
 					int pb = get_pageblock_migratetype(pgdat, p);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "abi/kver_rules.h"
 #include "mm/mmzone.h"
 
 #define PAGE_ALLOC_COSTLY_ORDER 3
@@ -38,13 +39,11 @@
 #define ALLOC_RESERVES \
 	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
 
-/* 6.3 split ALLOC_HARDER into ALLOC_NON_BLOCK, ALLOC_MIN_RESERVE and
- * ALLOC_HIGHATOMIC; 6.1.116+ carries the split by backport.  False: the
- * ALLOC_HARDER/ALLOC_HIGH rules of 4.x–6.2. */
+/* KF_ALLOC_RESERVES_SPLIT; false: the ALLOC_HARDER/ALLOC_HIGH rules of
+ * 4.x–6.2. */
 static inline bool kver_alloc_reserves_split(kver_t kv)
 {
-	return kv >= KVER(6, 3, 0) ||
-	       (kv >= KVER(6, 1, 116) && kv < KVER(6, 2, 0));
+	return kver_has(kv, KF_ALLOC_RESERVES_SPLIT);
 }
 
 /* Why a request did not get memory. */

@@ -9,28 +9,23 @@
  */
 #include "config.h"
 
+#include "abi/kver_rules.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
 
 #define NR_PCP_LISTS ((PAGE_ALLOC_COSTLY_ORDER + 1) * MIGRATE_PCPTYPES)
 
-/* "mm: page_alloc: fix CMA and HIGHATOMIC landing on the wrong buddy list" */
-static bool kv_flush_by_pageblock(kver_t kv)
-{
-	return kv >= KVER(6, 6, 0) ||
-	       (kv >= KVER(6, 1, 57) && kv < KVER(6, 2, 0));
-}
-
 bool pcp_allowed_order(const struct pglist_data *pgdat, unsigned order)
 {
-	if (pgdat->kv >= KVER(5, 14, 0))
+	if (kver_has(pgdat->kv, KF_PCP_HIGH_ORDER))
 		return order <= PAGE_ALLOC_COSTLY_ORDER;
 	return order == 0;
 }
 
 static unsigned nr_pcp_lists(const struct pglist_data *pgdat)
 {
-	return pgdat->kv >= KVER(5, 14, 0) ? NR_PCP_LISTS : MIGRATE_PCPTYPES;
+	return kver_has(pgdat->kv, KF_PCP_HIGH_ORDER) ? NR_PCP_LISTS :
+							MIGRATE_PCPTYPES;
 }
 
 static unsigned order_to_pindex(int mt, unsigned order)
@@ -51,7 +46,7 @@ static int free_pcp_tail(struct zone *zone, struct per_cpu_pages *pcp,
 	int mt = page->mt;
 
 	/* the pageblock may have been isolated meanwhile */
-	if (kv_flush_by_pageblock(pgdat->kv) || pb_mt == MIGRATE_ISOLATE)
+	if (kver_has(pgdat->kv, KF_PCP_FLUSH_BY_PAGEBLOCK) || pb_mt == MIGRATE_ISOLATE)
 		mt = pb_mt;
 	pfn_list_del(pgdat, list, pfn);
 	pcp->count -= 1 << order;
@@ -72,7 +67,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 
 	if (count > pcp->count)
 		count = pcp->count;
-	if (pgdat->kv < KVER(6, 0, 0)) {
+	if (kver_has(pgdat->kv, KF_PCP_FREE_ROUND_ROBIN)) {
 		int batch_free = 0;
 		idx = 0;
 		while (count > 0) {
@@ -119,7 +114,7 @@ static void rmqueue_bulk(struct zone *zone, unsigned order, int count,
 		struct page *page = pfn_to_page(pgdat, pfn);
 		page->flags = PG_pcp;
 		page->order = (uint8_t)order;
-		if (kv_flush_by_pageblock(pgdat->kv))
+		if (kver_has(pgdat->kv, KF_PCP_FLUSH_BY_PAGEBLOCK))
 			page->mt = (uint8_t)mt;
 		pfn_list_add(pgdat, list, pfn, true);
 		pcp->count += 1 << order;
@@ -131,7 +126,7 @@ static void rmqueue_bulk(struct zone *zone, unsigned order, int count,
 static bool pcp_skips_non_cma_movable(const struct pglist_data *pgdat, int mt,
 				      unsigned alloc_flags)
 {
-	return pgdat->kv >= KVER(5, 8, 0) && pgdat->kv < KVER(6, 10, 0) &&
+	return kver_has(pgdat->kv, KF_PCP_SKIP_NON_CMA_MOVABLE) &&
 	       pgdat->totalcma_pages && mt == MIGRATE_MOVABLE &&
 	       !(alloc_flags & ALLOC_CMA);
 }
@@ -177,7 +172,7 @@ static int nr_pcp_free(const struct pglist_data *pgdat, int high, int batch)
 {
 	if (batch < 1)
 		batch = 1;
-	if (pgdat->kv < KVER(5, 14, 0))
+	if (!kver_has(pgdat->kv, KF_PCP_HIGH_ORDER))
 		return batch;
 	if (high < batch)
 		return 1;
@@ -204,7 +199,7 @@ bool pcp_free(struct zone *zone, unsigned long pfn, unsigned order, int mt,
 	clear_block(zone, pfn, order);
 	page->flags = PG_pcp;
 	page->order = (uint8_t)order;
-	page->mt = (uint8_t)(kv_flush_by_pageblock(pgdat->kv) ? list_mt : mt);
+	page->mt = (uint8_t)(kver_has(pgdat->kv, KF_PCP_FLUSH_BY_PAGEBLOCK) ? list_mt : mt);
 	pfn_list_add(pgdat, &pcp->lists[pindex], pfn, false);
 	pcp->count += 1 << order;
 	if (pcp->count >= pcp->high) {

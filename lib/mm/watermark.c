@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "abi/kver_rules.h"
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
 #include "mm/node.h"
@@ -67,7 +68,7 @@ static long default_min_free_kbytes(const struct pglist_data *pgdat)
 	unsigned long lowmem_kbytes = nr_free_buffer_pages(pgdat) <<
 				      (pgdat->page_shift - 10);
 	long v = (long)int_sqrt(lowmem_kbytes * 16);
-	long cap = pgdat->kv >= KVER(5, 7, 0) ? 262144 : 65536;
+	long cap = kver_has(pgdat->kv, KF_MIN_FREE_KBYTES_256M) ? 262144 : 65536;
 
 	if (v < 128)
 		v = 128;
@@ -84,7 +85,7 @@ static void setup_per_zone_wmarks(struct pglist_data *pgdat)
 				  (pgdat->page_shift - 10);
 	unsigned long lowmem_pages = 0;
 	/* 6.12 leaves ZONE_MOVABLE out of the proportional split */
-	bool movable_like_highmem = kv >= KVER(6, 12, 0);
+	bool movable_like_highmem = kver_has(kv, KF_WMARK_LOWMEM_ONLY);
 
 	for (unsigned i = 0; i < pgdat->nr_zones; i++) {
 		const struct zone *z = &pgdat->node_zones[i];
@@ -113,7 +114,7 @@ static void setup_per_zone_wmarks(struct pglist_data *pgdat)
 			z->_watermark[WMARK_MIN] = (unsigned long)tmp;
 		}
 
-		if (kv < KVER(4, 6, 0)) {
+		if (!kver_has(kv, KF_WATERMARK_SCALE_FACTOR)) {
 			/* before watermark_scale_factor: min + 1/4, min + 1/2 */
 			z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + (tmp >> 2);
 			z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + (tmp >> 1);
@@ -143,7 +144,7 @@ static int lowmem_reserve_ratio(kver_t kv, enum zone_type t)
 	case ZONE_NORMAL:
 		return 32;
 	case ZONE_HIGHMEM:
-		return kv >= KVER(4, 16, 0) ? 0 : 32;
+		return kver_has(kv, KF_LOWMEM_RESERVE_ZERO_RATIO) ? 0 : 32;
 	default:
 		return 0;
 	}
@@ -164,12 +165,12 @@ static void setup_per_zone_lowmem_reserve(struct pglist_data *pgdat)
 		unsigned long managed = 0;
 
 		if (ratio < 1) {
-			if (kv >= KVER(4, 16, 0))
+			if (kver_has(kv, KF_LOWMEM_RESERVE_ZERO_RATIO))
 				clear = true;
 			else
 				ratio = 1;
 		}
-		if (kv >= KVER(5, 8, 0) && !z->managed_pages)
+		if (kver_has(kv, KF_LOWMEM_RESERVE_EMPTY_ZONE) && !z->managed_pages)
 			clear = true;
 		for (unsigned j = 0; j < MAX_NR_ZONES; j++)
 			z->lowmem_reserve[j] = 0;
@@ -191,7 +192,8 @@ static void thp_raise_min_free_kbytes(struct pglist_data *pgdat)
 		const struct zone *z = &pgdat->node_zones[i];
 		if (!zone_populated(z))
 			continue;
-		if (pgdat->kv >= KVER(6, 12, 0) && z->type > ZONE_NORMAL)
+		if (kver_has(pgdat->kv, KF_THP_MIN_FREE_LOWMEM_ONLY) &&
+		    z->type > ZONE_NORMAL)
 			continue;
 		nr_zones++;
 	}
@@ -218,7 +220,7 @@ static unsigned long rounddown_pow_of_two(unsigned long x)
 static int zone_batchsize(const struct pglist_data *pgdat,
 			  const struct zone *z)
 {
-	unsigned long limit = (pgdat->kv >= KVER(5, 14, 0) ? 1024UL : 512UL) *
+	unsigned long limit = (kver_has(pgdat->kv, KF_PCP_HIGH_ORDER) ? 1024UL : 512UL) *
 			      1024 >> pgdat->page_shift;
 	unsigned long batch = z->managed_pages / 1024;
 
@@ -238,7 +240,7 @@ static void zone_pcp_update(struct pglist_data *pgdat, struct zone *z)
 	int batch = zone_batchsize(pgdat, z);
 	int high;
 
-	if (pgdat->kv >= KVER(5, 14, 0)) {
+	if (kver_has(pgdat->kv, KF_PCP_HIGH_ORDER)) {
 		unsigned long low = z->_watermark[WMARK_LOW] + z->watermark_boost;
 		high = (int)(low / pgdat->nr_cpus);
 		if (high < batch * 4)
@@ -252,35 +254,15 @@ static void zone_pcp_update(struct pglist_data *pgdat, struct zone *z)
 	}
 }
 
-/* Did init_per_zone_wmark_min() run before cma_init_reserved_areas()?
- * bc22af74f271 (4.7) made it a core_initcall, as cma_init_reserved_areas()
- * is; mm/page_alloc.o links before mm/cma.o, so it ran first, while the
- * CMA pages were still memblock-reserved and not yet in managed_pages
- * (init_cma_reserved_pageblock() adds them).  e08d3fdfe2da (5.9, stable
- * 4.4.234 4.9.234 4.14.195 4.19.142 5.4.61 5.7.18 5.8.4) made it a
- * postcore_initcall. */
-static bool wmark_init_before_cma(kver_t kv)
-{
-	static const kver_t fixed[] = {
-		KVER(4, 9, 234), KVER(4, 14, 195), KVER(4, 19, 142),
-		KVER(5, 4, 61), KVER(5, 7, 18), KVER(5, 8, 4),
-	};
-
-	if (kv < KVER(4, 7, 0) || kv >= KVER(5, 9, 0))
-		return false;
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		if (KVER_MAJOR(kv) == KVER_MAJOR(fixed[i]) &&
-		    KVER_MINOR(kv) == KVER_MINOR(fixed[i]))
-			return kv < fixed[i];
-	}
-	return true;
-}
-
 /* init_per_zone_wmark_min(): min_free_kbytes, the marks and
  * lowmem_reserve from the managed pages the zones have at that initcall. */
 static void init_per_zone_wmark_min(struct pglist_data *pgdat)
 {
-	bool before_cma = wmark_init_before_cma(pgdat->kv);
+	/* KF_WMARK_INIT_BEFORE_CMA: the initcall ran while the CMA pages were
+	 * still memblock-reserved and not yet in managed_pages
+	 * (init_cma_reserved_pageblock() adds them): mm/page_alloc.o links
+	 * before mm/cma.o. */
+	bool before_cma = kver_has(pgdat->kv, KF_WMARK_INIT_BEFORE_CMA);
 
 	if (before_cma)
 		for (unsigned i = 0; i < pgdat->nr_zones; i++)
@@ -335,7 +317,7 @@ static bool zone_has_block(const struct zone *z, unsigned order,
 		if (!area->nr_free)
 			continue;
 		/* 4.9: a harder request may use any free block */
-		if (kv < KVER(4, 15, 0) && harder)
+		if (!kver_has(kv, KF_HARDER_NEEDS_BLOCK) && harder)
 			return true;
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
 			if (!free_list_empty(area, mt))
@@ -367,14 +349,15 @@ static long unusable_free(const struct zone *z, unsigned order,
 		*harder = false;
 		may_use_highatomic = (alloc_flags & ALLOC_RESERVES) != 0;
 	} else {
-		unsigned mask = kv >= KVER(4, 15, 0) ? ALLOC_HARDER | ALLOC_OOM :
+		unsigned mask = kver_has(kv, KF_ALLOC_OOM) ? ALLOC_HARDER | ALLOC_OOM :
 						       ALLOC_HARDER;
 		*harder = (alloc_flags & mask) != 0;
 		may_use_highatomic = *harder;
 	}
 	/* 6.12.y (backport) discounts only the reserve's free pages */
 	if (!may_use_highatomic)
-		unusable += (long)(kv >= KVER(6, 12, 29) ? z->nr_free_highatomic :
+		unusable += (long)(kver_has(kv, KF_NR_FREE_HIGHATOMIC) ?
+				   z->nr_free_highatomic :
 						       z->nr_reserved_highatomic);
 	if (!(alloc_flags & ALLOC_CMA))
 		unusable += z->vm_stat[NR_FREE_CMA_PAGES];
@@ -398,7 +381,7 @@ static long discounted_min(kver_t kv, long min, unsigned alloc_flags)
 	}
 	if (alloc_flags & ALLOC_HIGH)
 		min -= min / 2;
-	if (kv >= KVER(4, 15, 0) && (alloc_flags & ALLOC_OOM))
+	if (kver_has(kv, KF_ALLOC_OOM) && (alloc_flags & ALLOC_OOM))
 		min -= min / 2;
 	else if (alloc_flags & ALLOC_HARDER)
 		min -= min / 4;
@@ -448,7 +431,7 @@ bool zone_watermark_ok(struct zone *z, unsigned order, unsigned long mark,
 	long usable = free_pages - unusable_free(z, order, alloc_flags, &harder);
 	long min = discounted_min(kv, (long)mark, alloc_flags);
 	long reserve = z->lowmem_reserve[highest_zoneidx];
-	bool has_block = kv < KVER(4, 4, 0) ?
+	bool has_block = !kver_has(kv, KF_WMARK_BLOCK_CHECK) ?
 		order_loop_pre_4_4(z, order, free_pages - ((1L << order) - 1), min) :
 		zone_has_block(z, order, alloc_flags, harder);
 	bool ok = usable > min + reserve && (!order || has_block);
@@ -468,7 +451,7 @@ bool zone_watermark_fast(struct zone *z, unsigned order, unsigned long mark,
 	/* order-0 shortcut: only the unusable pages, no reserve discounts */
 	if (!order) {
 		long usable;
-		if (kv >= KVER(5, 10, 0)) {
+		if (kver_has(kv, KF_WMARK_FAST_UNUSABLE)) {
 			bool harder;
 			long unusable = unusable_free(z, 0, alloc_flags, &harder);
 			usable = free_pages - (unusable < free_pages ? unusable : free_pages);
@@ -486,9 +469,11 @@ bool zone_watermark_fast(struct zone *z, unsigned order, unsigned long mark,
 		return true;
 
 	/* 5.4+: an atomic order-0 request at min ignores the boost */
-	bool atomic = kv >= KVER(6, 3, 0) ? (alloc_flags & ALLOC_MIN_RESERVE) != 0 :
+	bool atomic = kver_has(kv, KF_NO_GFP_ATOMIC) ?
+		      (alloc_flags & ALLOC_MIN_RESERVE) != 0 :
 					    (gfp & __GFP_ATOMIC) != 0;
-	if (kv >= KVER(5, 4, 0) && !order && atomic && z->watermark_boost &&
+	if (kver_has(kv, KF_ATOMIC_IGNORES_BOOST) && !order && atomic &&
+	    z->watermark_boost &&
 	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN)
 		return zone_watermark_ok(z, order, z->_watermark[WMARK_MIN],
 					 highest_zoneidx, alloc_flags, seen);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "abi/kver.h"
+#include "abi/kver_rules.h"
 
 static void check_parse(const char *text, kver_t want)
 {
@@ -125,6 +126,61 @@ static void test_supported(void **state)
 	assert_int_equal(KVER_DEFAULT, KVER(6, 12, KVER_SUB_LATEST));
 }
 
+/* Every rule has a name, a source and ranges in order that do not
+ * overlap; the stable backports sit inside their own line. */
+static void test_rules_well_formed(void **state)
+{
+	(void)state;
+	for (int f = 0; f < NR_KVER_FEATURES; f++) {
+		const struct kver_rule *r = &kver_rules[f];
+		assert_non_null(r->name);
+		assert_non_null(r->source);
+		assert_true(r->ranges[0].from != 0);
+		for (unsigned i = 0; i < KVER_RULE_RANGES && r->ranges[i].from; i++) {
+			const struct kver_range *g = &r->ranges[i];
+			assert_true(!g->to || g->from < g->to);
+			if (i)
+				assert_true(r->ranges[i - 1].to &&
+					    r->ranges[i - 1].to <= g->from);
+		}
+	}
+}
+
+/* The stable releases the kernel's changelogs name, each side of them. */
+static void test_rules_backports(void **state)
+{
+	(void)state;
+	/* e08d3fdfe2da: postcore_initcall in 5.9 and 4.9.234 … 5.8.4 */
+	assert_false(kver_has(KVER(4, 4, 302), KF_WMARK_INIT_BEFORE_CMA));
+	assert_true(kver_has(KVER(4, 7, 0), KF_WMARK_INIT_BEFORE_CMA));
+	assert_true(kver_has(KVER(4, 9, 233), KF_WMARK_INIT_BEFORE_CMA));
+	assert_false(kver_has(KVER(4, 9, 234), KF_WMARK_INIT_BEFORE_CMA));
+	assert_true(kver_has(KVER(4, 12, 14), KF_WMARK_INIT_BEFORE_CMA));
+	assert_true(kver_has(KVER(5, 4, 60), KF_WMARK_INIT_BEFORE_CMA));
+	assert_false(kver_has(KVER(5, 4, 61), KF_WMARK_INIT_BEFORE_CMA));
+	assert_true(kver_has(KVER(5, 8, 3), KF_WMARK_INIT_BEFORE_CMA));
+	assert_false(kver_has(KVER(5, 8, 4), KF_WMARK_INIT_BEFORE_CMA));
+	assert_false(kver_has(KVER(5, 9, 0), KF_WMARK_INIT_BEFORE_CMA));
+	/* the ALLOC_HARDER split: 6.3, and 6.1.116+ */
+	assert_false(kver_has(KVER(6, 1, 115), KF_ALLOC_RESERVES_SPLIT));
+	assert_true(kver_has(KVER(6, 1, 116), KF_ALLOC_RESERVES_SPLIT));
+	assert_false(kver_has(KVER(6, 2, 16), KF_ALLOC_RESERVES_SPLIT));
+	assert_true(kver_has(KVER(6, 3, 0), KF_ALLOC_RESERVES_SPLIT));
+	assert_true(kver_has(KVER(6, 12, KVER_SUB_LATEST),
+			     KF_ALLOC_RESERVES_SPLIT));
+	/* the pcp flush fix: 6.6, and 6.1.57+ */
+	assert_false(kver_has(KVER(6, 1, 56), KF_PCP_FLUSH_BY_PAGEBLOCK));
+	assert_true(kver_has(KVER(6, 1, 57), KF_PCP_FLUSH_BY_PAGEBLOCK));
+	assert_false(kver_has(KVER(6, 5, 13), KF_PCP_FLUSH_BY_PAGEBLOCK));
+	assert_true(kver_has(KVER(6, 6, 0), KF_PCP_FLUSH_BY_PAGEBLOCK));
+	/* a rule that ended: 5.8 to 6.9 */
+	assert_false(kver_has(KVER(5, 7, 19), KF_PCP_SKIP_NON_CMA_MOVABLE));
+	assert_true(kver_has(KVER(6, 9, 12), KF_PCP_SKIP_NON_CMA_MOVABLE));
+	assert_false(kver_has(KVER(6, 10, 0), KF_PCP_SKIP_NON_CMA_MOVABLE));
+	assert_true(kver_has(KVER(3, 10, 0), KF_PCP_FREE_ROUND_ROBIN));
+	assert_false(kver_has(KVER(6, 0, 0), KF_PCP_FREE_ROUND_ROBIN));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +191,8 @@ int main(void)
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_supported),
+		cmocka_unit_test(test_rules_well_formed),
+		cmocka_unit_test(test_rules_backports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,89 @@
+/* The rows of abi/kver_rules.h.  Each range is [from, to); a rule that a
+ * stable tree back-ported has one range per tree. */
+#include "config.h"
+
+#include "abi/kver_rules.h"
+
+#define V(major, minor, sub) KVER(major, minor, sub)
+#define SINCE(major, minor) { { V(major, minor, 0), 0 } }
+#define BEFORE(major, minor) { { 1, V(major, minor, 0) } }
+
+const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
+	[KF_WATERMARK_SCALE_FACTOR] = { "watermark_scale_factor",
+		"__setup_per_zone_wmarks(): low and high are min plus the "
+		"scale factor's share (4.6); before, min + 1/4 and min + 1/2",
+		SINCE(4, 6) },
+	[KF_MIN_FREE_KBYTES_256M] = { "min_free_kbytes cap 256 MiB",
+		"calculate_min_free_kbytes() (5.7; 64 MiB before)",
+		SINCE(5, 7) },
+	[KF_WMARK_INIT_BEFORE_CMA] = { "init_per_zone_wmark_min before CMA",
+		"bc22af74f271 (4.7) made init_per_zone_wmark_min() a "
+		"core_initcall that ran before cma_init_reserved_areas(); "
+		"e08d3fdfe2da (5.9; stable 4.9.234 4.14.195 4.19.142 5.4.61 "
+		"5.7.18 5.8.4) made it a postcore_initcall",
+		{ { V(4, 7, 0), V(4, 9, 234) }, { V(4, 10, 0), V(4, 14, 195) },
+		  { V(4, 15, 0), V(4, 19, 142) }, { V(4, 20, 0), V(5, 4, 61) },
+		  { V(5, 5, 0), V(5, 7, 18) }, { V(5, 8, 0), V(5, 8, 4) } } },
+	[KF_LOWMEM_RESERVE_ZERO_RATIO] = { "lowmem_reserve_ratio 0",
+		"setup_per_zone_lowmem_reserve(): HIGHMEM's ratio is 0 and a "
+		"ratio below 1 means no reserve (4.16); before, 32 and 1",
+		SINCE(4, 16) },
+	[KF_LOWMEM_RESERVE_EMPTY_ZONE] = { "empty zone reserves nothing",
+		"setup_per_zone_lowmem_reserve() (5.8)", SINCE(5, 8) },
+	[KF_WMARK_LOWMEM_ONLY] = { "ZONE_MOVABLE out of the min split",
+		"__setup_per_zone_wmarks(): ZONE_MOVABLE is not lowmem (6.12)",
+		SINCE(6, 12) },
+	[KF_THP_MIN_FREE_LOWMEM_ONLY] = { "khugepaged counts lowmem zones",
+		"set_recommended_min_free_kbytes(): zones above Normal are "
+		"not counted (6.12)", SINCE(6, 12) },
+	[KF_WMARK_BLOCK_CHECK] = { "free_area block check",
+		"__zone_watermark_ok(): order > 0 needs one free block of the "
+		"order on a list it may use (4.4); before, the per-order loop "
+		"that drops lower orders' pages", SINCE(4, 4) },
+	[KF_ALLOC_OOM] = { "ALLOC_OOM",
+		"__zone_watermark_ok(): OOM victims get their own reserve "
+		"discount, min/2 (4.15)", SINCE(4, 15) },
+	[KF_HARDER_NEEDS_BLOCK] = { "ALLOC_HARDER needs a listed block",
+		"__zone_watermark_ok(): ALLOC_HARDER may take a HIGHATOMIC "
+		"block, not any block (4.15)", SINCE(4, 15) },
+	[KF_WMARK_FAST_UNUSABLE] = { "zone_watermark_fast unusable free",
+		"zone_watermark_fast(): the order-0 shortcut subtracts "
+		"__zone_watermark_unusable_free() (5.10)", SINCE(5, 10) },
+	[KF_ATOMIC_IGNORES_BOOST] = { "atomic order-0 ignores the boost",
+		"zone_watermark_fast(): an atomic order-0 request at min "
+		"retries without watermark_boost (5.4)", SINCE(5, 4) },
+	[KF_NO_GFP_ATOMIC] = { "no __GFP_ATOMIC",
+		"\"mm: discard __GFP_ATOMIC\" (6.3): ALLOC_MIN_RESERVE says "
+		"what __GFP_ATOMIC said", SINCE(6, 3) },
+	[KF_ALLOC_RESERVES_SPLIT] = { "ALLOC_RESERVES",
+		"6.3 split ALLOC_HARDER into ALLOC_NON_BLOCK, "
+		"ALLOC_MIN_RESERVE and ALLOC_HIGHATOMIC; 6.1.116+ by backport",
+		{ { V(6, 1, 116), V(6, 2, 0) }, { V(6, 3, 0), 0 } } },
+	[KF_NR_FREE_HIGHATOMIC] = { "nr_free_highatomic",
+		"__zone_watermark_unusable_free() discounts the reserve's free "
+		"pages, not its size (6.12.29 by backport)",
+		{ { V(6, 12, 29), 0 } } },
+	[KF_PCP_HIGH_ORDER] = { "high-order pcp lists",
+		"\"mm/page_alloc: allow high-order pages to be stored on the "
+		"per-cpu lists\" (5.14): orders up to PAGE_ALLOC_COSTLY_ORDER, "
+		"a list per order and type, batch up to 1 MiB, high from the "
+		"low watermark", SINCE(5, 14) },
+	[KF_PCP_SKIP_NON_CMA_MOVABLE] = { "pcp skips movable without CMA",
+		"rmqueue(): a movable request without ALLOC_CMA bypasses the "
+		"pcp lists on a node with CMA (5.8 to 6.9)",
+		{ { V(5, 8, 0), V(6, 10, 0) } } },
+	[KF_PCP_FREE_ROUND_ROBIN] = { "free_pcppages_bulk round robin",
+		"free_pcppages_bulk() walks the lists round robin, batch_free "
+		"at a time (before 6.0)", BEFORE(6, 0) },
+	[KF_PCP_FLUSH_BY_PAGEBLOCK] = { "pcp flush by pageblock",
+		"\"mm: page_alloc: fix CMA and HIGHATOMIC landing on the wrong "
+		"buddy list\" (6.6; 6.1.57+ by backport)",
+		{ { V(6, 1, 57), V(6, 2, 0) }, { V(6, 6, 0), 0 } } },
+	[KF_MERGE_PCPTYPES_ONLY] = { "merge within pcp types",
+		"__free_one_page(): buddies of different pageblock types merge "
+		"unless one is isolated (before 5.18) or not a pcp type (5.18)",
+		SINCE(5, 18) },
+	[KF_FREE_LIST_BY_PAGEBLOCK] = { "free list of the pageblock",
+		"a free block is always on its pageblock's list (6.10)",
+		SINCE(6, 10) },
+};

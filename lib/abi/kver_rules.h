@@ -1,0 +1,67 @@
+/* The allocator's version rules, by name: what a kernel does, from which
+ * release, and in which stable releases by backport.  `kver_has(kv, KF_X)`
+ * replaces a bare version comparison, so that what changed in one release
+ * reads as the rows of kver_rules.c that name it.
+ */
+#ifndef GFPSHIM_KVER_RULES_H
+#define GFPSHIM_KVER_RULES_H
+
+#include <stdbool.h>
+
+#include "abi/kver.h"
+
+enum kver_feature {
+	/* watermarks, lowmem_reserve, min_free_kbytes (mm/page_alloc.c) */
+	KF_WATERMARK_SCALE_FACTOR,
+	KF_MIN_FREE_KBYTES_256M,
+	KF_WMARK_INIT_BEFORE_CMA,
+	KF_LOWMEM_RESERVE_ZERO_RATIO,
+	KF_LOWMEM_RESERVE_EMPTY_ZONE,
+	KF_WMARK_LOWMEM_ONLY,
+	KF_THP_MIN_FREE_LOWMEM_ONLY,
+	/* __zone_watermark_ok() and zone_watermark_fast() */
+	KF_WMARK_BLOCK_CHECK,
+	KF_ALLOC_OOM,
+	KF_HARDER_NEEDS_BLOCK,
+	KF_WMARK_FAST_UNUSABLE,
+	KF_ATOMIC_IGNORES_BOOST,
+	KF_NO_GFP_ATOMIC,
+	KF_ALLOC_RESERVES_SPLIT,
+	KF_NR_FREE_HIGHATOMIC,
+	/* per-cpu lists */
+	KF_PCP_HIGH_ORDER,
+	KF_PCP_SKIP_NON_CMA_MOVABLE,
+	KF_PCP_FREE_ROUND_ROBIN,
+	KF_PCP_FLUSH_BY_PAGEBLOCK,
+	/* free lists */
+	KF_MERGE_PCPTYPES_ONLY,
+	KF_FREE_LIST_BY_PAGEBLOCK,
+	NR_KVER_FEATURES
+};
+
+/* [from, to): to 0 means no end. */
+struct kver_range {
+	kver_t from, to;
+};
+
+#define KVER_RULE_RANGES 8
+
+struct kver_rule {
+	const char *name;               /* "ALLOC_OOM" */
+	const char *source;             /* the kernel function or commit */
+	struct kver_range ranges[KVER_RULE_RANGES];     /* ends at from 0 */
+};
+
+extern const struct kver_rule kver_rules[NR_KVER_FEATURES];
+
+static inline bool kver_has(kver_t kv, enum kver_feature f)
+{
+	const struct kver_range *r = kver_rules[f].ranges;
+
+	for (unsigned i = 0; i < KVER_RULE_RANGES && r[i].from; i++)
+		if (kv >= r[i].from && (!r[i].to || kv < r[i].to))
+			return true;
+	return false;
+}
+
+#endif
