@@ -86,4 +86,47 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 	[KF_FREE_LIST_BY_PAGEBLOCK] = { "free list of the pageblock",
 		"a free block is always on its pageblock's list (6.10)",
 		SINCE(6, 10) },
+	[KF_WARN_ALLOC_NODEMASK] = { "warn_alloc nodemask",
+		"warn_alloc() prints \", nodemask=%*pbl\" (4.10); dump_header() "
+		"prints \"(null)\" for no nodemask instead of the mems allowed",
+		SINCE(4, 10) },
+	[KF_CPUSET_INLINE] = { "cpuset on the report line",
+		"\"mm, oom: reorganize the oom report in dump_header\" (4.19): "
+		"\",cpuset=/,mems_allowed=0\" appended, dump_header()'s "
+		"nodemask on the oom-kill: line", SINCE(4, 19) },
+	[KF_NOPAGE_RATELIMIT_10S] = { "nopage_rs 10 s, burst 1",
+		"\"ratelimit allocation failure warnings more aggressively\" "
+		"(5.0); DEFAULT_RATELIMIT_INTERVAL/BURST before", SINCE(5, 0) },
+	[KF_DUMP_STACK_UID] = { "dump_stack UID",
+		"dump_stack_print_info(): \"UID: %u\" (6.10)", SINCE(6, 10) },
+	[KF_X86_FRAME_NO_ADDR] = { "x86 frames without addresses",
+		"arch/x86/kernel/dumpstack.c: \" sym\" (4.14); \" [<addr>] sym\" "
+		"before", SINCE(4, 14) },
+	[KF_X86_TASK_MARKS] = { "x86 <TASK> marks",
+		"arch/x86/kernel/dumpstack.c: \" <TASK>\" … \" </TASK>\" (5.15)",
+		SINCE(5, 15) },
+	[KF_ARM64_FRAME_NO_ADDR] = { "arm64 frames without addresses",
+		"arch/arm64 dump_backtrace(): \" sym\" (4.15); print_ip_sym()'s "
+		"\"[<addr>] sym\" before", SINCE(4, 15) },
+	[KF_ARM_FRAME_NO_ADDR] = { "arm frames without addresses",
+		"arch/arm/kernel/unwind.c dump_backtrace_entry() (6.1)",
+		SINCE(6, 1) },
+	[KF_ARM_CALL_TRACE_HEADER] = { "arm Call trace header",
+		"arch/arm \"Call trace: \" (6.12)", SINCE(6, 12) },
+	[KF_VMALLOC_ERROR_TEXT] = { "vmalloc error: size",
+		"__vmalloc_node_range(), __vmalloc_area_node(): \"vmalloc "
+		"error: size %lu, …\" (5.13); \"vmalloc: allocation failure\" "
+		"before", SINCE(5, 13) },
+	[KF_VMALLOC_NO_ORDER] = { "vmalloc error without the order",
+		"__vmalloc_area_node(): \"failed to allocate pages\" without "
+		"\"page order %u\" (6.12)", SINCE(6, 12) },
+	[KF_CMA_FAILURE_MESSAGE] = { "cma_alloc failure message",
+		"cma_alloc(): \"cma: cma_alloc: alloc failed\" (4.11)",
+		SINCE(4, 11) },
+	[KF_CMA_AREA_NAME] = { "cma_alloc area name",
+		"cma_alloc(): the area's name in the message (5.10)",
+		SINCE(5, 10) },
+	[KF_CMA_FROM___CMA_ALLOC] = { "__cma_alloc",
+		"the failure message comes from __cma_alloc() (6.12)",
+		SINCE(6, 12) },
 };

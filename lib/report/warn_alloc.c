@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "report/warn_alloc.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -62,7 +63,7 @@ static void dump_stack_print_info(struct sbuf *sb, const struct report_ctx *rc)
 		release = kver_format(kv, rel, sizeof(rel));
 	/* lib/dump_stack.c dump_stack_print_info(); 6.10 added "UID: %u" */
 	sb_printf(sb, "CPU: %u ", t->cpu);
-	if (kv >= KVER(6, 10, 0))
+	if (kver_has(kv, KF_DUMP_STACK_UID))
 		sb_printf(sb, "UID: %u ", t->uid);
 	sb_printf(sb, "PID: %d Comm: %.20s %s %s #%u\n", t->pid, t->comm,
 		  t->taint ? t->taint : "Not tainted", release,
@@ -80,7 +81,7 @@ static void dump_stack_print_info(struct sbuf *sb, const struct report_ctx *rc)
 static void show_stack_x86(struct sbuf *sb, const struct report_ctx *rc)
 {
 	kver_t kv = rc_kv(rc);
-	bool task_marks = kv >= KVER(5, 15, 0);
+	bool task_marks = kver_has(kv, KF_X86_TASK_MARKS);
 
 	sb_puts(sb, "Call Trace:\n");
 	if (task_marks)
@@ -88,7 +89,7 @@ static void show_stack_x86(struct sbuf *sb, const struct report_ctx *rc)
 	for (unsigned i = 0; i < rc->nr_frames; i++) {
 		const struct report_frame *f = &rc->frames[i];
 
-		if (kv < KVER(4, 14, 0))
+		if (!kver_has(kv, KF_X86_FRAME_NO_ADDR))
 			sb_printf(sb, " [<%016lx>] ", (unsigned long)f->addr);
 		else
 			sb_puts(sb, " ");
@@ -109,7 +110,7 @@ static void show_stack_arm64(struct sbuf *sb, const struct report_ctx *rc)
 	for (unsigned i = 0; i < rc->nr_frames; i++) {
 		const struct report_frame *f = &rc->frames[i];
 
-		if (rc_kv(rc) < KVER(4, 15, 0))
+		if (!kver_has(rc_kv(rc), KF_ARM64_FRAME_NO_ADDR))
 			sb_printf(sb, "[<%016lx>] ", (unsigned long)f->addr);
 		else
 			sb_puts(sb, " ");
@@ -124,14 +125,14 @@ static void show_stack_arm(struct sbuf *sb, const struct report_ctx *rc)
 {
 	kver_t kv = rc_kv(rc);
 
-	if (kv >= KVER(6, 12, 0))
+	if (kver_has(kv, KF_ARM_CALL_TRACE_HEADER))
 		sb_puts(sb, "Call trace: \n");
 	for (unsigned i = 0; i < rc->nr_frames; i++) {
 		const struct report_frame *f = &rc->frames[i];
 		const struct report_frame *from =
 			i + 1 < rc->nr_frames ? &rc->frames[i + 1] : NULL;
 
-		if (kv < KVER(6, 1, 0)) {
+		if (!kver_has(kv, KF_ARM_FRAME_NO_ADDR)) {
 			sb_printf(sb, "[<%08lx>] (", (unsigned long)f->addr);
 			if (f->func)
 				sb_puts(sb, f->func);
@@ -184,7 +185,7 @@ void report_dump_stack(struct sbuf *sb, const struct report_ctx *rc)
  * 4.19 ("mm, oom: reorganize the oom report in dump_header"). */
 static bool cpuset_inline(kver_t kv)
 {
-	return kv >= KVER(4, 19, 0);
+	return kver_has(kv, KF_CPUSET_INLINE);
 }
 
 static void cpuset_print_line(struct sbuf *sb, const struct report_ctx *rc)
@@ -205,12 +206,12 @@ static void warn_alloc_v(struct sbuf *sb, const struct report_ctx *rc,
 	sb_vprintf(sb, fmt, ap);
 	sb_puts(sb, ", mode:");
 	print_gfp(sb, rc, gfp);
-	if (kv >= KVER(4, 10, 0))
+	if (kver_has(kv, KF_WARN_ALLOC_NODEMASK))
 		sb_puts(sb, ", nodemask=(null)");
 	if (rc->task->cpuset && cpuset_inline(kv))
 		sb_printf(sb, ",cpuset=%s,mems_allowed=0", rc->task->cpuset);
 	sb_puts(sb, "\n");
-	if (kv >= KVER(4, 10, 0))
+	if (kver_has(kv, KF_WARN_ALLOC_NODEMASK))
 		cpuset_print_line(sb, rc);
 	report_dump_stack(sb, rc);
 	/* warn_alloc_show_mem() → show_mem(filter, nodemask[, gfp_zone]) */
@@ -256,9 +257,9 @@ void report_oom(struct sbuf *sb, const struct report_ctx *rc, gfp_t gfp,
 	 * the "oom-kill:" summary line */
 	sb_printf(sb, "%s invoked oom-killer: gfp_mask=", rc->task->comm);
 	print_gfp(sb, rc, gfp);
-	if (kv < KVER(4, 10, 0))
+	if (!kver_has(kv, KF_WARN_ALLOC_NODEMASK))
 		sb_puts(sb, ", nodemask=0");
-	else if (kv < KVER(4, 19, 0))
+	else if (!kver_has(kv, KF_CPUSET_INLINE))
 		sb_puts(sb, ", nodemask=(null)");
 	sb_printf(sb, ", order=%u, oom_score_adj=%hd\n", order,
 		  (short)rc->task->oom_score_adj);
@@ -276,7 +277,7 @@ void report_vmalloc_failure(struct sbuf *sb, const struct report_ctx *rc,
 	unsigned long page_size = 1UL << rc->pgdat->page_shift;
 	unsigned long nr_pages = (size + page_size - 1) / page_size;
 
-	if (kv < KVER(5, 13, 0)) {
+	if (!kver_has(kv, KF_VMALLOC_ERROR_TEXT)) {
 		/* __vmalloc_node_range() / __vmalloc_area_node() */
 		if (why == VMALLOC_FAIL_TOO_BIG || why == VMALLOC_FAIL_AREA)
 			report_warn_alloc(sb, rc, gfp,
@@ -306,7 +307,7 @@ void report_vmalloc_failure(struct sbuf *sb, const struct report_ctx *rc,
 		break;
 	case VMALLOC_FAIL_PAGES:
 		/* 6.12 dropped the order from the text */
-		if (kv >= KVER(6, 12, 0))
+		if (kver_has(kv, KF_VMALLOC_NO_ORDER))
 			report_warn_alloc(sb, rc, gfp,
 					  "vmalloc error: size %lu, failed to allocate pages",
 					  size);
@@ -332,12 +333,12 @@ void report_cma_failure(struct sbuf *sb, kver_t kv, const char *cma_name,
 
 	/* cma_alloc()'s failure message appeared in 4.11; the area's name
 	 * in 5.10; 6.12 reports from __cma_alloc() */
-	if (kv < KVER(4, 11, 0))
+	if (!kver_has(kv, KF_CMA_FAILURE_MESSAGE))
 		return;
-	if (kv >= KVER(6, 12, 0))
+	if (kver_has(kv, KF_CMA_FROM___CMA_ALLOC))
 		sb_printf(sb, "cma: __cma_alloc: %s: alloc failed, req-size: %lu pages, ret: %d\n",
 			  cma_name, req_pages, ret);
-	else if (kv >= KVER(5, 10, 0))
+	else if (kver_has(kv, KF_CMA_AREA_NAME))
 		sb_printf(sb, "cma: cma_alloc: %s: alloc failed, req-size: %lu pages, ret: %d\n",
 			  cma_name, req_pages, ret);
 	else
@@ -359,7 +360,7 @@ void report_ratelimit_init(struct report_ratelimit *rs, kver_t kv)
 	memset(rs, 0, sizeof(*rs));
 	/* nopage_rs: DEFAULT_RATELIMIT_INTERVAL/BURST until "ratelimit
 	 * allocation failure warnings more aggressively" (5.0) */
-	if (kv < KVER(5, 0, 0)) {
+	if (!kver_has(kv, KF_NOPAGE_RATELIMIT_10S)) {
 		rs->interval_ns = 5 * NSEC_PER_SEC;
 		rs->burst = 10;
 	} else {
