@@ -4,9 +4,42 @@
 
 #include "abi/printed.h"
 
-#define ALWAYS KVER_ANY_FIRST, KVER_ANY_LAST
-#define FROM(major, minor) KVER(major, minor, 0), KVER_ANY_LAST
-#define UNTIL(major, minor) KVER_ANY_FIRST, KVER_LAST_OF(major, minor)
+#define ALWAYS .first = KVER_ANY_FIRST, .last = KVER_ANY_LAST
+#define FROM(major, minor) .first = KVER(major, minor, 0), .last = KVER_ANY_LAST
+#define UNTIL(major, minor) \
+	.first = KVER_ANY_FIRST, .last = KVER_LAST_OF(major, minor)
+
+#define BREAK .line_break = true
+
+const struct printed_field global_block_fields[] = {
+	{ GF_ACTIVE_ANON, "active_anon:", "", ALWAYS },
+	{ GF_INACTIVE_ANON, "inactive_anon:", "", ALWAYS },
+	{ GF_ISOLATED_ANON, "isolated_anon:", "", ALWAYS },
+	{ GF_ACTIVE_FILE, "active_file:", "", ALWAYS, BREAK },
+	{ GF_INACTIVE_FILE, "inactive_file:", "", ALWAYS },
+	{ GF_ISOLATED_FILE, "isolated_file:", "", ALWAYS },
+	{ GF_UNEVICTABLE, "unevictable:", "", ALWAYS, BREAK },
+	{ GF_DIRTY, "dirty:", "", ALWAYS },
+	{ GF_WRITEBACK, "writeback:", "", ALWAYS },
+	/* NR_UNSTABLE_NFS went away in 5.8 */
+	{ GF_UNSTABLE, "unstable:", "", UNTIL(5, 7) },
+	{ GF_SLAB_RECLAIMABLE, "slab_reclaimable:", "", ALWAYS, BREAK },
+	{ GF_SLAB_UNRECLAIMABLE, "slab_unreclaimable:", "", ALWAYS },
+	{ GF_MAPPED, "mapped:", "", ALWAYS, BREAK },
+	{ GF_SHMEM, "shmem:", "", ALWAYS },
+	{ GF_PAGETABLES, "pagetables:", "", ALWAYS },
+	/* NR_SECONDARY_PAGETABLE: 6.0, on a line of its own */
+	{ GF_SEC_PAGETABLES, "sec_pagetables:", "", FROM(6, 0), BREAK },
+	{ GF_BOUNCE, "bounce:", "", ALWAYS },
+	/* eb2169cee36f (5.15) */
+	{ GF_KERNEL_MISC_RECLAIMABLE, "kernel_misc_reclaimable:", "",
+	  FROM(5, 15), BREAK },
+	{ GF_FREE, "free:", "", ALWAYS, BREAK },
+	{ GF_FREE_PCP, "free_pcp:", "", ALWAYS },
+	{ GF_FREE_CMA, "free_cma:", "", ALWAYS },
+};
+const unsigned nr_global_block_fields =
+	sizeof(global_block_fields) / sizeof(global_block_fields[0]);
 
 const struct printed_field zone_line_fields[] = {
 	{ ZF_FREE, "free:", "kB", ALWAYS },

@@ -23,12 +23,26 @@ struct printed_field {
 	const char *name;       /* as printed, colon included: "free:" */
 	const char *unit;       /* after the number: "kB", "KB", "" */
 	kver_t first, last;
+	bool line_break;        /* starts a new line ("\n ") instead of " " */
 };
 
 static inline bool printed_by(const struct printed_field *f, kver_t kv)
 {
 	return kv >= f->first && kv <= f->last;
 }
+
+/* show_free_areas(): the global block after "Mem-Info:", "active_anon:…"
+ * through " free_cma:…" (page counts, no unit). */
+enum global_field {
+	GF_ACTIVE_ANON, GF_INACTIVE_ANON, GF_ISOLATED_ANON, GF_ACTIVE_FILE,
+	GF_INACTIVE_FILE, GF_ISOLATED_FILE, GF_UNEVICTABLE, GF_DIRTY,
+	GF_WRITEBACK, GF_UNSTABLE, GF_SLAB_RECLAIMABLE, GF_SLAB_UNRECLAIMABLE,
+	GF_MAPPED, GF_SHMEM, GF_PAGETABLES, GF_SEC_PAGETABLES, GF_BOUNCE,
+	GF_KERNEL_MISC_RECLAIMABLE, GF_FREE, GF_FREE_PCP, GF_FREE_CMA,
+	NR_GLOBAL_FIELDS
+};
+extern const struct printed_field global_block_fields[];
+extern const unsigned nr_global_block_fields;
 
 /* show_free_areas(): the zone line after its name, " free:…kB" through
  * " free_cma:…kB" (lowmem_reserve is a line of its own). */

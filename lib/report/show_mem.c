@@ -127,50 +127,60 @@ static bool zone_shown(const struct zone *zone, int max_zone_idx)
 	return zone_populated(zone) && (int)zone->idx <= max_zone_idx;
 }
 
+static unsigned long global_field_value(struct pglist_data *pgdat,
+					int field, unsigned long free_pcp)
+{
+	switch (field) {
+	case GF_ACTIVE_ANON:    return node_stat(pgdat, NR_ACTIVE_ANON);
+	case GF_INACTIVE_ANON:  return node_stat(pgdat, NR_INACTIVE_ANON);
+	case GF_ISOLATED_ANON:  return node_stat(pgdat, NR_ISOLATED_ANON);
+	case GF_ACTIVE_FILE:    return node_stat(pgdat, NR_ACTIVE_FILE);
+	case GF_INACTIVE_FILE:  return node_stat(pgdat, NR_INACTIVE_FILE);
+	case GF_ISOLATED_FILE:  return node_stat(pgdat, NR_ISOLATED_FILE);
+	case GF_UNEVICTABLE:    return node_stat(pgdat, NR_UNEVICTABLE);
+	case GF_DIRTY:          return node_stat(pgdat, NR_FILE_DIRTY);
+	case GF_WRITEBACK:      return node_stat(pgdat, NR_WRITEBACK);
+	case GF_UNSTABLE:       return node_stat(pgdat, NR_UNSTABLE_NFS);
+	case GF_SLAB_RECLAIMABLE:   return global_slab(pgdat, true);
+	case GF_SLAB_UNRECLAIMABLE: return global_slab(pgdat, false);
+	case GF_MAPPED:         return node_stat(pgdat, NR_FILE_MAPPED);
+	case GF_SHMEM:          return node_stat(pgdat, NR_SHMEM);
+	case GF_PAGETABLES:     return global_pagetables(pgdat);
+	case GF_SEC_PAGETABLES: return node_stat(pgdat, NR_SECONDARY_PAGETABLE);
+	case GF_BOUNCE:         return global_zone_stat(pgdat, NR_BOUNCE);
+	case GF_KERNEL_MISC_RECLAIMABLE:
+		return node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE);
+	case GF_FREE:           return global_zone_stat(pgdat, NR_FREE_PAGES);
+	case GF_FREE_PCP:       return free_pcp;
+	case GF_FREE_CMA:       return global_zone_stat(pgdat, NR_FREE_CMA_PAGES);
+	}
+	return 0;
+}
+
+/* The rows of a printed line or block that kernel kv prints, each as
+ * " name:valueunit" (a new line where the row says so). */
+#define for_each_printed(f, table, nr, kv)                                  \
+	for (const struct printed_field *f = (table); f < (table) + (nr); f++) \
+		if (printed_by(f, kv))
+
 static void show_global_block(struct sbuf *sb, struct pglist_data *pgdat,
 			      int max_zone_idx)
 {
-	kver_t kv = pgdat->kv;
 	unsigned long free_pcp = 0;
+	bool first = true;
 
 	for (unsigned i = 0; i < pgdat->nr_zones; i++)
 		if (zone_shown(&pgdat->node_zones[i], max_zone_idx))
 			free_pcp += zone_pcp_count(pgdat, &pgdat->node_zones[i]);
 
-	sb_printf(sb, "active_anon:%lu inactive_anon:%lu isolated_anon:%lu\n"
-		  " active_file:%lu inactive_file:%lu isolated_file:%lu\n",
-		  node_stat(pgdat, NR_ACTIVE_ANON),
-		  node_stat(pgdat, NR_INACTIVE_ANON),
-		  node_stat(pgdat, NR_ISOLATED_ANON),
-		  node_stat(pgdat, NR_ACTIVE_FILE),
-		  node_stat(pgdat, NR_INACTIVE_FILE),
-		  node_stat(pgdat, NR_ISOLATED_FILE));
-	sb_printf(sb, " unevictable:%lu dirty:%lu writeback:%lu",
-		  node_stat(pgdat, NR_UNEVICTABLE),
-		  node_stat(pgdat, NR_FILE_DIRTY),
-		  node_stat(pgdat, NR_WRITEBACK));
-	/* NR_UNSTABLE_NFS went away in 5.8 */
-	if (kv < KVER(5, 8, 0))
-		sb_printf(sb, " unstable:%lu", node_stat(pgdat, NR_UNSTABLE_NFS));
-	sb_printf(sb, "\n slab_reclaimable:%lu slab_unreclaimable:%lu\n",
-		  global_slab(pgdat, true), global_slab(pgdat, false));
-	sb_printf(sb, " mapped:%lu shmem:%lu pagetables:%lu",
-		  node_stat(pgdat, NR_FILE_MAPPED), node_stat(pgdat, NR_SHMEM),
-		  global_pagetables(pgdat));
-	/* NR_SECONDARY_PAGETABLE: 6.0 */
-	if (kv >= KVER(6, 0, 0))
-		sb_printf(sb, "\n sec_pagetables:%lu",
-			  node_stat(pgdat, NR_SECONDARY_PAGETABLE));
-	sb_printf(sb, " bounce:%lu\n", global_zone_stat(pgdat, NR_BOUNCE));
-	/* kernel_misc_reclaimable shown from 5.15 (eb2169cee36f, 2021-09);
-	 * a 5.15 log prints it without the zone's boost: (public log
-	 * x86_64-5.15-order6-dmesg-T) */
-	if (kv >= KVER(5, 15, 0))
-		sb_printf(sb, " kernel_misc_reclaimable:%lu\n",
-			  node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE));
-	sb_printf(sb, " free:%lu free_pcp:%lu free_cma:%lu\n",
-		  global_zone_stat(pgdat, NR_FREE_PAGES), free_pcp,
-		  global_zone_stat(pgdat, NR_FREE_CMA_PAGES));
+	for_each_printed(f, global_block_fields, nr_global_block_fields,
+			 pgdat->kv) {
+		sb_printf(sb, "%s%s%lu%s", first ? "" : f->line_break ? "\n " : " ",
+			  f->name, global_field_value(pgdat, f->field, free_pcp),
+			  f->unit);
+		first = false;
+	}
+	sb_puts(sb, "\n");
 }
 
 static unsigned long node_field_value(struct pglist_data *pgdat, int field)
@@ -204,14 +214,10 @@ static void show_node_line(struct sbuf *sb, struct pglist_data *pgdat,
 			   const struct report_kconfig *kc)
 {
 	sb_printf(sb, "Node %d", 0);
-	for (unsigned i = 0; i < nr_node_line_fields; i++) {
-		const struct printed_field *f = &node_line_fields[i];
-		if (!printed_by(f, pgdat->kv) ||
-		    (node_field_is_thp(f->field) && !kc->thp))
-			continue;
-		sb_printf(sb, " %s%lu%s", f->name,
-			  node_field_value(pgdat, f->field), f->unit);
-	}
+	for_each_printed(f, node_line_fields, nr_node_line_fields, pgdat->kv)
+		if (kc->thp || !node_field_is_thp(f->field))
+			sb_printf(sb, " %s%lu%s", f->name,
+				  node_field_value(pgdat, f->field), f->unit);
 	sb_printf(sb, " all_unreclaimable? %s\n", "no");
 }
 
@@ -260,13 +266,9 @@ static void show_zone_line(struct sbuf *sb, struct pglist_data *pgdat,
 {
 	show_node(sb, pgdat);
 	sb_puts(sb, zone->name);
-	for (unsigned i = 0; i < nr_zone_line_fields; i++) {
-		const struct printed_field *f = &zone_line_fields[i];
-		if (printed_by(f, pgdat->kv))
-			sb_printf(sb, " %s%lu%s", f->name,
-				  zone_field_value(pgdat, zone, f->field, cpu),
-				  f->unit);
-	}
+	for_each_printed(f, zone_line_fields, nr_zone_line_fields, pgdat->kv)
+		sb_printf(sb, " %s%lu%s", f->name,
+			  zone_field_value(pgdat, zone, f->field, cpu), f->unit);
 	sb_puts(sb, "\n");
 
 	sb_puts(sb, "lowmem_reserve[]:");
