@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "abi/gfp.h"
 #include "abi/gfp_tables.h"
 
@@ -123,11 +124,10 @@ gfp_t gfp_from_kernel(uint32_t mask, kver_t kv, uint32_t *unknown)
 
 /* ---- names -------------------------------------------------------------- */
 
-/* %pGg exists from 4.5 ("mm, printk: introduce new format string for
- * flags"); older kernels only named flags in tracepoints. */
+/* The report names the flags (%pGg) */
 static bool has_pgg(kver_t kv)
 {
-	return kv >= KVER(4, 5, 0);
+	return kver_has(kv, KF_GFP_NAMES_IN_PRINTK);
 }
 
 /* Mask and printed name of a name-table entry on kv; false if kv does not

@@ -9,6 +9,13 @@
 #define BEFORE(major, minor) { { 1, V(major, minor, 0) } }
 
 const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
+	[KF_FREE_TO_TAIL] = { "FPI_TO_TAIL",
+		"__free_pages_core(): boot memory goes to the tail of its list "
+		"(5.10), so a booted node hands out its lowest frames first",
+		SINCE(5, 10) },
+	[KF_WATERMARK_BOOST] = { "watermark_boost",
+		"boost_watermark(), watermark_boost_factor (5.0); the marks "
+		"include the boost (min_wmark_pages())", SINCE(5, 0) },
 	[KF_WATERMARK_SCALE_FACTOR] = { "watermark_scale_factor",
 		"__setup_per_zone_wmarks(): low and high are min plus the "
 		"scale factor's share (4.6); before, min + 1/4 and min + 1/2",
@@ -129,4 +136,21 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 	[KF_CMA_FROM___CMA_ALLOC] = { "__cma_alloc",
 		"the failure message comes from __cma_alloc() (6.12)",
 		SINCE(6, 12) },
+	[KF_SLAB_NODE_COUNTERS] = { "slab counters per node",
+		"NR_SLAB_RECLAIMABLE/UNRECLAIMABLE became node counters (4.13)",
+		SINCE(4, 13) },
+	[KF_PAGETABLES_NODE_COUNTER] = { "page tables counted per node",
+		"NR_PAGETABLE became a node counter (5.11)", SINCE(5, 11) },
+	[KF_NO_SWAP_CACHE_STATS] = { "no swap cache stats",
+		"show_swap_cache_info() lost \"Swap cache stats:\" (6.0)",
+		SINCE(6, 0) },
+	[KF_SHOW_MEM_ZONE_FILTER] = { "__show_mem zone filter",
+		"__show_mem(): zones above gfp_zone(gfp) are not shown, nor a "
+		"node without a shown zone (6.1)", SINCE(6, 1) },
+	[KF_PAGETYPEINFO_CAPPED] = { "pagetypeinfo counts capped",
+		"pagetypeinfo_showfree_print(): counts stop at 100000, printed "
+		"\">100000\" (5.4)", SINCE(5, 4) },
+	[KF_GFP_NAMES_IN_PRINTK] = { "%pGg",
+		"\"mm, printk: introduce new format string for flags\" (4.5); "
+		"before, only tracepoints named the flags", SINCE(4, 5) },
 };

@@ -11,6 +11,9 @@
 #include "abi/kver.h"
 
 enum kver_feature {
+	/* boot (mm/page_alloc.c, mm/mm_init.c) */
+	KF_FREE_TO_TAIL,
+	KF_WATERMARK_BOOST,
 	/* watermarks, lowmem_reserve, min_free_kbytes (mm/page_alloc.c) */
 	KF_WATERMARK_SCALE_FACTOR,
 	KF_MIN_FREE_KBYTES_256M,
@@ -51,6 +54,13 @@ enum kver_feature {
 	KF_CMA_FAILURE_MESSAGE,
 	KF_CMA_AREA_NAME,
 	KF_CMA_FROM___CMA_ALLOC,
+	/* printed: show_mem() */
+	KF_SLAB_NODE_COUNTERS,
+	KF_PAGETABLES_NODE_COUNTER,
+	KF_NO_SWAP_CACHE_STATS,
+	KF_SHOW_MEM_ZONE_FILTER,
+	KF_PAGETYPEINFO_CAPPED,
+	KF_GFP_NAMES_IN_PRINTK,
 	NR_KVER_FEATURES
 };
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "abi/kver_rules.h"
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
@@ -40,8 +41,7 @@ void deferred_add_boot_block(struct zone *zone, unsigned long pfn)
 
 	if (!db->nr) {
 		db->lo = pfn;
-		/* __free_pages_core(): FPI_TO_TAIL from 5.10 */
-		db->descending = zone->zone_pgdat->kv < KVER(5, 10, 0);
+		db->descending = !kver_has(zone->zone_pgdat->kv, KF_FREE_TO_TAIL);
 	}
 	db->hi = pfn + block_pages(zone);
 	db->nr++;

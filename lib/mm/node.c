@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "mm/deferred.h"
 #include "machine/machine.h"
 #include "mm/node.h"
@@ -219,8 +220,7 @@ int node_init(struct pglist_data *pgdat, const struct machine_desc *d,
 	pgdat->min_free_kbytes = d->min_free_kbytes;
 	pgdat->watermark_scale_factor = d->watermark_scale_factor ?
 					d->watermark_scale_factor : 10;
-	/* boost_watermark() arrived in 5.0 */
-	pgdat->watermark_boost_factor = d->kernel >= KVER(5, 0, 0) ?
+	pgdat->watermark_boost_factor = kver_has(d->kernel, KF_WATERMARK_BOOST) ?
 					d->watermark_boost_factor : 0;
 
 	if (pgdat->nr_cpus > MAX_NR_CPUS || pgdat->nr_page_orders > MAX_PAGE_ORDERS ||

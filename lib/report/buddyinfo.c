@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "report/report.h"
 
 static bool zone_lock_try(struct zone *zone)
@@ -112,7 +113,7 @@ static unsigned configured_migratetypes(const struct pglist_data *pgdat,
 static void pagetypeinfo_showfree(struct sbuf *sb, struct pglist_data *pgdat,
 				  const int *mts, unsigned nmt)
 {
-	bool capped = pgdat->kv >= KVER(5, 4, 0);
+	bool capped = kver_has(pgdat->kv, KF_PAGETYPEINFO_CAPPED);
 
 	sb_printf(sb, "%-43s ", "Free pages count per migrate type at order");
 	for (unsigned o = 0; o < pgdat->nr_page_orders; o++)

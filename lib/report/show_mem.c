@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "abi/printed.h"
 #include "report/report.h"
 
@@ -102,10 +103,17 @@ static unsigned long zone_pcp_count(const struct pglist_data *pgdat,
 
 #define K(x) pages_to_kb(pgdat, (x))
 
-/* Where a counter lived in kernel `kv`: slab and page-table pages and the
- * kernel stack were zone counters before they moved to the node. */
-static bool slab_in_zone(kver_t kv)        { return kv < KVER(4, 13, 0); }
-static bool pagetables_in_zone(kver_t kv)  { return kv < KVER(5, 11, 0); }
+/* Where a counter lived in kernel `kv`: slab and page-table pages were
+ * zone counters before they moved to the node. */
+static bool slab_in_zone(kver_t kv)
+{
+	return !kver_has(kv, KF_SLAB_NODE_COUNTERS);
+}
+
+static bool pagetables_in_zone(kver_t kv)
+{
+	return !kver_has(kv, KF_PAGETABLES_NODE_COUNTER);
+}
 
 static unsigned long global_slab(const struct pglist_data *pgdat, bool recl)
 {
@@ -225,8 +233,8 @@ static unsigned long zone_field_value(struct pglist_data *pgdat,
 				      struct zone *zone, int field,
 				      unsigned cpu)
 {
-	/* min_wmark_pages() etc. include the boost (5.0+) */
-	unsigned long boost = pgdat->kv >= KVER(5, 0, 0) ?
+	/* min_wmark_pages() etc. include the boost */
+	unsigned long boost = kver_has(pgdat->kv, KF_WATERMARK_BOOST) ?
 			      zone->watermark_boost : 0;
 	int local = cpu < MAX_NR_CPUS ? zone->pcp[cpu].count : 0;
 
@@ -281,7 +289,7 @@ static void show_zone_line(struct sbuf *sb, struct pglist_data *pgdat,
 static void show_swap_cache_info(struct sbuf *sb, struct pglist_data *pgdat)
 {
 	sb_printf(sb, "%ld pages in swap cache\n", pgdat->nr_swap_cache);
-	if (pgdat->kv < KVER(6, 0, 0))
+	if (!kver_has(pgdat->kv, KF_NO_SWAP_CACHE_STATS))
 		sb_printf(sb, "Swap cache stats: add %lu, delete %lu, find %lu/%lu\n",
 			  0UL, 0UL, 0UL, 0UL);
 	sb_printf(sb, "Free swap  = %ldkB\n", pgdat->free_swap_kb);
@@ -312,8 +320,7 @@ void show_mem(struct sbuf *sb, struct pglist_data *pgdat, gfp_t gfp,
 	bool node_shown = false;
 
 	report_kconfig(pgdat, &kc);
-	/* 6.1 __show_mem(): zones above gfp_zone(gfp) are not shown */
-	if (pgdat->kv >= KVER(6, 1, 0)) {
+	if (kver_has(pgdat->kv, KF_SHOW_MEM_ZONE_FILTER)) {
 		int z = gfp_zone_idx(pgdat, gfp);
 
 		if (z >= 0)
@@ -330,7 +337,7 @@ void show_mem(struct sbuf *sb, struct pglist_data *pgdat, gfp_t gfp,
 		if ((int)zone->idx <= max_zone_idx && zone->managed_pages)
 			node_shown = true;
 	}
-	if (node_shown || pgdat->kv < KVER(6, 1, 0))
+	if (node_shown || !kver_has(pgdat->kv, KF_SHOW_MEM_ZONE_FILTER))
 		show_node_line(sb, pgdat, &kc);
 
 	for (unsigned i = 0; i < pgdat->nr_zones; i++) {
