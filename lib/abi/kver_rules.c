@@ -70,6 +70,38 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 		"__zone_watermark_unusable_free() discounts the reserve's free "
 		"pages, not its size (6.12.29 by backport)",
 		{ { V(6, 12, 29), 0 } } },
+	[KF_MIGRATE_HIGHATOMIC] = { "MIGRATE_HIGHATOMIC",
+		"MIGRATE_HIGHATOMIC replaced MIGRATE_RESERVE (4.4): an "
+		"ALLOC_HARDER request of order > 0 may take the reserve",
+		SINCE(4, 4) },
+	[KF_ALLOC_NOFRAGMENT] = { "ALLOC_NOFRAGMENT",
+		"alloc_flags_nofragment(): ALLOC_NOFRAGMENT and ALLOC_KSWAPD "
+		"(5.0)", SINCE(5, 0) },
+	[KF_LOWMEM_RESERVE_HIGHEST_ZONEIDX] = { "lowmem_reserve[highest_zoneidx]",
+		"the watermark check indexes lowmem_reserve by the requested "
+		"highest zone (5.8); by the preferred zone (classzone_idx) "
+		"before", SINCE(5, 8) },
+	[KF_HIGHATOMIC_NEEDS_GFP_HIGH] = { "ALLOC_HIGHATOMIC for __GFP_HIGH",
+		"\"only set ALLOC_HIGHATOMIC for __GFP_HIGH allocations\" "
+		"(6.12; 6.1.157+ by backport); 6.3–6.11 set it for every "
+		"non-blocking request",
+		{ { V(6, 1, 157), V(6, 2, 0) }, { V(6, 12, 0), 0 } } },
+	[KF_NOFAIL_CHECKED] = { "__GFP_NOFAIL checked for the OOM killer",
+		"__alloc_pages_may_oom(): before 4.10 __GFP_NOFAIL skips every "
+		"test of whether to kill", SINCE(4, 10) },
+	[KF_RETRY_MAYFAIL] = { "__GFP_RETRY_MAYFAIL",
+		"__GFP_RETRY_MAYFAIL (4.13) never invokes the OOM killer",
+		SINCE(4, 13) },
+	[KF_COMPACT_UNMOVABLE_FIRST] = { "unmovable high-order compacts first",
+		"__alloc_pages_slowpath(): unmovable requests of order > 0 "
+		"compact before reclaim (4.10); costly orders only before",
+		SINCE(4, 10) },
+	[KF_UNRESERVE_BEFORE_OOM] = { "unreserve before OOM",
+		"should_reclaim_retry(): the whole highatomic reserve goes "
+		"back before the OOM killer (4.10)", SINCE(4, 10) },
+	[KF_COSTLY_NEEDS_GFP_IO] = { "costly retry needs __GFP_IO",
+		"__alloc_pages_slowpath(): a costly request without __GFP_IO "
+		"cannot compact and gives up (6.0)", SINCE(6, 0) },
 	[KF_PCP_HIGH_ORDER] = { "high-order pcp lists",
 		"\"mm/page_alloc: allow high-order pages to be stored on the "
 		"per-cpu lists\" (5.14): orders up to PAGE_ALLOC_COSTLY_ORDER, "

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "machine/machine.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
@@ -25,12 +26,6 @@ struct alloc_context {
 	int migratetype;
 	struct alloc_outcome *out;
 };
-
-static bool kv_before(const struct pglist_data *pgdat, unsigned maj,
-		      unsigned min)
-{
-	return pgdat->kv < KVER(maj, min, 0);
-}
 
 /* The configured index of a zone type, or -1. */
 static int zone_idx_of_type(const struct pglist_data *pgdat, enum zone_type t)
@@ -89,13 +84,9 @@ static bool can_direct_reclaim(gfp_t gfp)
 	return (gfp & __GFP_DIRECT_RECLAIM) != 0;
 }
 
-/* The request may dip into the highatomic reserve for order > 0 only with
- * __GFP_HIGH from 6.1.157 and in 6.12 ("only set ALLOC_HIGHATOMIC for
- * __GFP_HIGH allocations"); 6.3–6.11 gave it to every non-blocking one. */
 static bool highatomic_needs_min_reserve(kver_t kv)
 {
-	return kv >= KVER(6, 12, 0) ||
-	       (kv >= KVER(6, 1, 157) && kv < KVER(6, 2, 0));
+	return kver_has(kv, KF_HIGHATOMIC_NEEDS_GFP_HIGH);
 }
 
 /* gfp_to_alloc_flags(): the slow path's flags (no rt tasks here). */
@@ -106,7 +97,7 @@ unsigned gfp_to_alloc_flags(const struct pglist_data *pgdat, gfp_t gfp,
 	unsigned flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
 
 	flags |= gfp & __GFP_HIGH;              /* ALLOC_HIGH == __GFP_HIGH */
-	if (kv >= KVER(5, 0, 0) && (gfp & __GFP_KSWAPD_RECLAIM))
+	if (kver_has(kv, KF_ALLOC_NOFRAGMENT) && (gfp & __GFP_KSWAPD_RECLAIM))
 		flags |= ALLOC_KSWAPD;
 
 	if (kver_alloc_reserves_split(kv)) {
@@ -152,7 +143,7 @@ static unsigned alloc_flags_nofragment(const struct pglist_data *pgdat,
 {
 	unsigned flags = 0;
 
-	if (kv_before(pgdat, 5, 0))
+	if (!kver_has(pgdat->kv, KF_ALLOC_NOFRAGMENT))
 		return 0;
 	if (gfp & __GFP_KSWAPD_RECLAIM)
 		flags |= ALLOC_KSWAPD;
@@ -190,8 +181,8 @@ static bool may_reserve_highatomic(kver_t kv, unsigned order,
 {
 	if (kver_alloc_reserves_split(kv))
 		return (alloc_flags & ALLOC_HIGHATOMIC) != 0;
-	/* MIGRATE_HIGHATOMIC came in 4.4 (it replaced MIGRATE_RESERVE) */
-	return kv >= KVER(4, 4, 0) && order && (alloc_flags & ALLOC_HARDER);
+	return kver_has(kv, KF_MIGRATE_HIGHATOMIC) && order &&
+	       (alloc_flags & ALLOC_HARDER);
 }
 
 /* get_page_from_freelist(): walk the zones from the preferred one down,
@@ -203,9 +194,8 @@ static unsigned long get_page_from_freelist(struct alloc_context *ac,
 	struct pglist_data *pgdat = ac->pgdat;
 	struct alloc_outcome *out = ac->out;
 	int preferred = preferred_zone(pgdat, ac->highest_zoneidx);
-	/* lowmem_reserve index: the preferred zone until 5.8 (classzone_idx),
-	 * then the requested highest zone */
-	unsigned reserve_idx = (unsigned)(kv_before(pgdat, 5, 8) && preferred >= 0 ?
+	unsigned reserve_idx = (unsigned)(!kver_has(pgdat->kv,
+		KF_LOWMEM_RESERVE_HIGHEST_ZONEIDX) && preferred >= 0 ?
 					  preferred : ac->highest_zoneidx);
 
 retry:
@@ -293,12 +283,11 @@ static bool oom_would_kill(struct alloc_context *ac)
 	const struct pglist_data *pgdat = ac->pgdat;
 	gfp_t gfp = ac->gfp;
 
-	/* 4.9 lets __GFP_NOFAIL past every test below */
-	if (kv_before(pgdat, 4, 10) && (gfp & __GFP_NOFAIL))
+	if (!kver_has(pgdat->kv, KF_NOFAIL_CHECKED) && (gfp & __GFP_NOFAIL))
 		return true;
 	if (ac->order > PAGE_ALLOC_COSTLY_ORDER)
 		return false;
-	if (!kv_before(pgdat, 4, 13) && (gfp & __GFP_RETRY_MAYFAIL))
+	if (kver_has(pgdat->kv, KF_RETRY_MAYFAIL) && (gfp & __GFP_RETRY_MAYFAIL))
 		return false;
 	/* the OOM killer does not kill for lowmem (DMA/DMA32-only) requests */
 	if (pgdat->node_zones[ac->highest_zoneidx].type < ZONE_NORMAL)
@@ -339,7 +328,8 @@ static enum alloc_verdict alloc_slowpath(struct alloc_context *ac)
 
 	/* costly (and, from 5.x, unmovable high-order) requests compact
 	 * before reclaiming */
-	bool compact_first = kv_before(pgdat, 4, 10) ? costly :
+	bool compact_first = !kver_has(pgdat->kv, KF_COMPACT_UNMOVABLE_FIRST) ?
+		costly :
 		(costly || (ac->order > 0 && ac->migratetype != MIGRATE_MOVABLE));
 	unsigned rflags = reserve_flags(ac->gfp);
 	if (reclaim && compact_first && !rflags) {
@@ -388,12 +378,11 @@ static enum alloc_verdict alloc_slowpath(struct alloc_context *ac)
 	/* costly orders give up unless the caller asked to retry (6.x: and
 	 * could compact at all) */
 	if (costly && (!(ac->gfp & __GFP_RETRY_MAYFAIL) ||
-		       (kv >= KVER(6, 0, 0) && !(ac->gfp & __GFP_IO))))
+		       (kver_has(kv, KF_COSTLY_NEEDS_GFP_IO) && !(ac->gfp & __GFP_IO))))
 		goto nopage;
 
-	/* should_reclaim_retry() runs out of no-progress loops; from 4.10
-	 * the whole highatomic reserve goes before the OOM killer */
-	if (!kv_before(pgdat, 4, 10)) {
+	/* should_reclaim_retry() runs out of no-progress loops */
+	if (kver_has(pgdat->kv, KF_UNRESERVE_BEFORE_OOM)) {
 		pfn = unreserve_and_retry(ac, alloc_flags, true);
 		if (pfn != PFN_NIL)
 			return got_pages(out, ALLOC_OK_AFTER_RECLAIM);

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "abi/kver_rules.h"
 #include "cmd/cmd.h"
 #include "abi/gfp.h"
 #include "diagnose/logparse.h"
@@ -122,13 +123,13 @@ static void print_alloc_flags(unsigned flags, kver_t kv)
 static unsigned usable_lists(kver_t kv, unsigned flags)
 {
 	bool split = kver_alloc_reserves_split(kv);
-	unsigned harder_mask = kv >= KVER(4, 15, 0) ? ALLOC_HARDER | ALLOC_OOM :
+	unsigned harder_mask = kver_has(kv, KF_ALLOC_OOM) ? ALLOC_HARDER | ALLOC_OOM :
 						      ALLOC_HARDER;
 	bool harder = !split && (flags & harder_mask);
 	unsigned lists = 1u << MIGRATE_UNMOVABLE | 1u << MIGRATE_MOVABLE |
 			 1u << MIGRATE_RECLAIMABLE;
 
-	if (kv < KVER(4, 15, 0) && harder)
+	if (!kver_has(kv, KF_HARDER_NEEDS_BLOCK) && harder)
 		return (1u << MIGRATE_TYPES) - 1;
 	if (flags & ALLOC_CMA)
 		lists |= 1u << MIGRATE_CMA;
