@@ -81,4 +81,16 @@ void prep_new_block(struct zone *zone, unsigned long pfn, unsigned order);
 /* free_pages_prepare(): clear every flag and owner field of the block. */
 void clear_block(struct zone *zone, unsigned long pfn, unsigned order);
 
+/* The slab side of the heap-wide calls (slab.c, for kheap.c): the kmalloc
+ * caches of kheap_init() and kheap_destroy(), and kfree()/ksize() of a
+ * pointer into the arena whose frame is `page`. */
+struct kheap;
+struct kheap_thread;
+struct gfp_error;
+int slab_init(struct kheap *h, struct gfp_error *err);
+void slab_destroy(struct kheap *h);
+bool slab_kfree(struct kheap *h, struct kheap_thread *t, struct page *page,
+		void *p);
+size_t slab_ksize(const struct kheap *h, const struct page *page);
+
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "base/prim.h"
-#include "mm/vmalloc.h"
+#include "mm/internal.h"
 
 /* mm/internal.h: the gfp bits a slab page request keeps from the caller */
 #define GFP_RECLAIM_MASK (__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS | \
@@ -39,13 +39,6 @@ static unsigned fls_u(unsigned long x)
 	return x ? (unsigned)(64 - __builtin_clzl(x)) : 0;
 }
 
-unsigned kheap_get_order(const struct kheap *h, size_t size)
-{
-	if (size <= h->page_size)
-		return 0;
-	return fls_u((size - 1) >> h->page_shift);
-}
-
 static inline void *get_fp(const struct kmem_cache *s, void *obj)
 {
 	return *(void **)((char *)obj + s->offset);
@@ -70,58 +63,6 @@ static void account_slab(struct kheap *h, struct kmem_cache *s,
 	stat_add(&pgdat->vm_stat[s->node_stat], pages);
 	stat_add(&zone->vm_stat[rcl ? NR_ZONE_SLAB_RECLAIMABLE :
 				NR_ZONE_SLAB_UNRECLAIMABLE], pages);
-}
-
-bool kheap_should_fail(struct kheap *h, struct kheap_thread *t,
-		       enum kheap_site site, gfp_t gfp, unsigned order,
-		       size_t size, const char *cache)
-{
-	if (!h->should_fail)
-		return false;
-	struct kheap_request req = {
-		.site = site, .gfp = gfp, .order = order, .size = size,
-		.cache = cache,
-	};
-	if (!h->should_fail(h->fault_arg, &req))
-		return false;
-	if (t) {
-		memset(&t->fail, 0, sizeof(t->fail));
-		t->fail.reason = KHEAP_FAIL_INJECTED;
-		t->fail.site = site;
-		t->fail.size = size;
-		t->fail.order = order;
-		t->fail.gfp = gfp;
-		t->fail.page_gfp = gfp;
-		t->fail.report_gfp = gfp;
-		t->fail.warn = !(gfp & __GFP_NOWARN);
-	}
-	return true;
-}
-
-static void fail_record(struct kheap_thread *t, enum kheap_fail_reason why,
-			enum kheap_site site, size_t size, unsigned order,
-			gfp_t gfp, gfp_t page_gfp, const struct kmem_cache *s)
-{
-	struct kheap_failure *f = &t->fail;
-	f->reason = why;
-	f->site = site;
-	f->size = size;
-	f->done = 0;
-	f->order = order;
-	f->gfp = gfp;
-	f->page_gfp = page_gfp;
-	f->report_gfp = page_gfp;
-	f->warn = !(page_gfp & __GFP_NOWARN);
-	f->cache = s;
-}
-
-void kheap_free_frames(struct kheap *h, struct kheap_thread *t,
-		       unsigned long pfn, unsigned order)
-{
-	size_t len = h->page_size << order;
-	if (h->discard_freed && h->page_size >= prim_page_size())
-		prim_discard(kheap_page_address(h, pfn), len);
-	free_pages_node(h->pgdat, pfn, order, t ? t->cpu_id : 0);
 }
 
 /* ---- slab orders (mm/slub.c) -------------------------------------------- */
@@ -411,8 +352,8 @@ static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
 		order = s->min_order;
 		objects = s->min_objects;
 		if (!alloc_pages_node(pgdat, flags, order, t->cpu_id, out)) {
-			fail_record(t, KHEAP_FAIL_PAGES, KHEAP_SITE_SLAB, size,
-				    order, gfp, flags, s);
+			kheap_fail_set(&t->fail, KHEAP_FAIL_PAGES, KHEAP_SITE_SLAB, size, 0, order,
+			       gfp, flags, flags, !((flags) & __GFP_NOWARN), s);
 			return NULL;
 		}
 	}
@@ -420,8 +361,8 @@ static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
 	struct slab *slab = meta_alloc(&h->meta, sizeof(*slab));
 	if (!slab) {
 		free_pages_node(pgdat, pfn, order, t->cpu_id);
-		fail_record(t, KHEAP_FAIL_OS, KHEAP_SITE_SLAB, size, order,
-			    gfp, flags, s);
+		kheap_fail_set(&t->fail, KHEAP_FAIL_OS, KHEAP_SITE_SLAB, size, 0, order,
+			       gfp, flags, flags, !((flags) & __GFP_NOWARN), s);
 		return NULL;
 	}
 	slab->cache = s;
@@ -907,89 +848,6 @@ static void setup_size_index(struct kheap *h)
 			h->size_index[(i - 1) / 8] = 8;
 }
 
-int kheap_init(struct kheap *h, struct pglist_data *pgdat,
-	       struct gfp_error *err)
-{
-	memset(h, 0, sizeof(*h));
-	if (!pgdat || !pgdat->arena) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "kheap: the node has no arena (expected a node built "
-			 "with simulated RAM to carve objects from)");
-		return -1;
-	}
-	if (pgdat->page_shift + 1 > KMALLOC_SHIFT_HIGH_MAX ||
-	    pgdat->nr_page_orders < 2) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "kheap: page shift %u / %u page orders not supported "
-			 "(expected a page shift of at most %u and 2+ orders)",
-			 pgdat->page_shift, pgdat->nr_page_orders,
-			 KMALLOC_SHIFT_HIGH_MAX - 1);
-		return -1;
-	}
-	h->pgdat = pgdat;
-	if (!pgdat->migrate_page)
-		pgdat->migrate_page = vm_migrate_page;
-	meta_init(&h->meta);
-	pthread_mutex_init(&h->lock, NULL);
-	pthread_mutex_init(&h->vm_lock, NULL);
-	h->page_shift = pgdat->page_shift;
-	h->page_size = (size_t)1 << pgdat->page_shift;
-
-	/* arm64 kept a 128-byte ARCH_KMALLOC_MINALIGN until 6.5 */
-	bool arm64 = pgdat->desc && strcmp(pgdat->desc->arch, "arm64") == 0;
-	h->kmalloc_shift_low = arm64 && pgdat->kv < KVER(6, 5, 0) ? 7 : 3;
-	h->kmalloc_shift_high = h->page_shift + 1;
-	h->kmalloc_max_cache_size = (size_t)1 << h->kmalloc_shift_high;
-	h->kmalloc_max_size = h->page_size << (pgdat->nr_page_orders - 1);
-	unsigned cpus = pgdat->nr_cpus ? pgdat->nr_cpus : 1;
-	h->min_objects = 4 * (fls_u(cpus) + 1);
-	setup_size_index(h);
-
-	h->has_type[KMALLOC_NORMAL] = true;
-	h->has_type[KMALLOC_RECLAIM] = pgdat->kv >= KVER(4, 20, 0);
-	h->has_type[KMALLOC_CGROUP] = pgdat->kv >= KVER(5, 14, 0);
-	for (unsigned z = 0; z < pgdat->nr_zones; z++)
-		if (pgdat->node_zones[z].type == ZONE_DMA)
-			h->has_type[KMALLOC_DMA] = true;
-
-	for (int type = 0; type < NR_KMALLOC_TYPES; type++) {
-		if (!h->has_type[type])
-			continue;
-		for (unsigned i = h->kmalloc_shift_low; i <= h->kmalloc_shift_high; i++)
-			if (create_kmalloc_cache(h, type, i, err) < 0)
-				goto fail;
-		if (h->kmalloc_shift_low <= 5 &&
-		    create_kmalloc_cache(h, type, 1, err) < 0)
-			goto fail;
-		if (h->kmalloc_shift_low <= 6 &&
-		    create_kmalloc_cache(h, type, 2, err) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	meta_destroy(&h->meta);
-	return -1;
-}
-
-void kheap_destroy(struct kheap *h)
-{
-	vm_destroy_all(h);
-	for (unsigned id = 0; id < KHEAP_MAX_CACHES; id++) {
-		struct kmem_cache *s = h->caches[id];
-		if (!s)
-			continue;
-		while (s->partial) {
-			struct slab *slab = s->partial;
-			partial_del(s, slab);
-			discard_slab(h, NULL, slab);
-		}
-	}
-	meta_destroy(&h->meta);
-	if (h->pgdat->migrate_page == vm_migrate_page)
-		h->pgdat->migrate_page = NULL;
-	h->pgdat = NULL;
-}
-
 struct kheap_thread *kheap_thread_attach(struct kheap *h)
 {
 	struct kheap_thread *t = meta_alloc(&h->meta, sizeof(*t));
@@ -1111,16 +969,16 @@ static void *kmalloc_large(struct kheap *h, struct kheap_thread *t,
 		/* __alloc_pages(): WARN_ON_ONCE(order > MAX_ORDER), no report */
 		memset(&t->fail.outcome, 0, sizeof(t->fail.outcome));
 		t->fail.outcome.verdict = ALLOC_FAIL_ORDER;
-		fail_record(t, KHEAP_FAIL_TOO_BIG, KHEAP_SITE_LARGE, size, order,
-			    gfp, flags, NULL);
+		kheap_fail_set(&t->fail, KHEAP_FAIL_TOO_BIG, KHEAP_SITE_LARGE, size, 0, order,
+			       gfp, flags, flags, !((flags) & __GFP_NOWARN), NULL);
 		t->fail.warn = false;
 		return NULL;
 	}
 	if (kheap_should_fail(h, t, KHEAP_SITE_LARGE, flags, order, size, NULL))
 		return NULL;
 	if (!alloc_pages_node(pgdat, flags, order, t->cpu_id, &t->fail.outcome)) {
-		fail_record(t, KHEAP_FAIL_PAGES, KHEAP_SITE_LARGE, size, order,
-			    gfp, flags, NULL);
+		kheap_fail_set(&t->fail, KHEAP_FAIL_PAGES, KHEAP_SITE_LARGE, size, 0, order,
+			       gfp, flags, flags, !((flags) & __GFP_NOWARN), NULL);
 		return NULL;
 	}
 	unsigned long pfn = t->fail.outcome.pfn;
@@ -1172,35 +1030,69 @@ void *kheap_kmalloc_aligned(struct kheap *h, struct kheap_thread *t,
 	if ((uintptr_t)h->pgdat->arena % (h->page_size << order) != 0 &&
 	    align > h->page_size) {
 		memset(&t->fail, 0, sizeof(t->fail));
-		fail_record(t, KHEAP_FAIL_TOO_BIG, KHEAP_SITE_LARGE, size,
-			    order, gfp, gfp | __GFP_COMP, NULL);
+		kheap_fail_set(&t->fail, KHEAP_FAIL_TOO_BIG, KHEAP_SITE_LARGE, size, 0, order,
+			       gfp, gfp | __GFP_COMP, gfp | __GFP_COMP, !((gfp | __GFP_COMP) & __GFP_NOWARN), NULL);
 		return NULL;
 	}
 	return kmalloc_large(h, t, size, gfp, order);
 }
 
-enum kheap_owner kheap_pointer_owner(struct kheap *h, const void *p)
+/* ---- the heap's side (kheap.c) ------------------------------------------ */
+
+int slab_init(struct kheap *h, struct gfp_error *err)
 {
-	struct page *page = kheap_virt_to_page(h, p);
-	if (page) {
-		uint32_t tag = page->private & KHEAP_PAGE_TAG_MASK;
-		if (tag == KHEAP_PAGE_SLAB && page->owner)
-			return KHEAP_OWNER_SLAB;
-		if (tag == KHEAP_PAGE_LARGE &&
-		    ((uintptr_t)p & (h->page_size - 1)) == 0)
-			return KHEAP_OWNER_LARGE;
-		return KHEAP_NOT_OURS;
+	struct pglist_data *pgdat = h->pgdat;
+
+	/* arm64 kept a 128-byte ARCH_KMALLOC_MINALIGN until 6.5 */
+	bool arm64 = pgdat->desc && strcmp(pgdat->desc->arch, "arm64") == 0;
+	h->kmalloc_shift_low = arm64 && pgdat->kv < KVER(6, 5, 0) ? 7 : 3;
+	h->kmalloc_shift_high = h->page_shift + 1;
+	h->kmalloc_max_cache_size = (size_t)1 << h->kmalloc_shift_high;
+	h->kmalloc_max_size = h->page_size << (pgdat->nr_page_orders - 1);
+	unsigned cpus = pgdat->nr_cpus ? pgdat->nr_cpus : 1;
+	h->min_objects = 4 * (fls_u(cpus) + 1);
+	setup_size_index(h);
+
+	h->has_type[KMALLOC_NORMAL] = true;
+	h->has_type[KMALLOC_RECLAIM] = pgdat->kv >= KVER(4, 20, 0);
+	h->has_type[KMALLOC_CGROUP] = pgdat->kv >= KVER(5, 14, 0);
+	for (unsigned z = 0; z < pgdat->nr_zones; z++)
+		if (pgdat->node_zones[z].type == ZONE_DMA)
+			h->has_type[KMALLOC_DMA] = true;
+
+	for (int type = 0; type < NR_KMALLOC_TYPES; type++) {
+		if (!h->has_type[type])
+			continue;
+		for (unsigned i = h->kmalloc_shift_low; i <= h->kmalloc_shift_high; i++)
+			if (create_kmalloc_cache(h, type, i, err) < 0)
+				return -1;
+		if (h->kmalloc_shift_low <= 5 &&
+		    create_kmalloc_cache(h, type, 1, err) < 0)
+			return -1;
+		if (h->kmalloc_shift_low <= 6 &&
+		    create_kmalloc_cache(h, type, 2, err) < 0)
+			return -1;
 	}
-	return vm_area_find(h, p) ? KHEAP_OWNER_VMALLOC : KHEAP_NOT_OURS;
+	return 0;
 }
 
-bool kheap_kfree(struct kheap *h, struct kheap_thread *t, void *p)
+void slab_destroy(struct kheap *h)
 {
-	if (ZERO_OR_NULL_PTR(p))
-		return true;
-	struct page *page = kheap_virt_to_page(h, p);
-	if (!page)
-		return kheap_vfree(h, t, p);
+	for (unsigned id = 0; id < KHEAP_MAX_CACHES; id++) {
+		struct kmem_cache *s = h->caches[id];
+		if (!s)
+			continue;
+		while (s->partial) {
+			struct slab *slab = s->partial;
+			partial_del(s, slab);
+			discard_slab(h, NULL, slab);
+		}
+	}
+}
+
+bool slab_kfree(struct kheap *h, struct kheap_thread *t, struct page *page,
+		void *p)
+{
 	uint32_t tag = page->private & KHEAP_PAGE_TAG_MASK;
 	if (tag == KHEAP_PAGE_SLAB) {
 		struct slab *slab = page->owner;
@@ -1217,49 +1109,14 @@ bool kheap_kfree(struct kheap *h, struct kheap_thread *t, void *p)
 	return false;
 }
 
-size_t kheap_ksize(struct kheap *h, const void *p)
+size_t slab_ksize(const struct kheap *h, const struct page *page)
 {
-	if (ZERO_OR_NULL_PTR(p))
-		return 0;
-	struct page *page = kheap_virt_to_page(h, p);
-	if (!page) {
-		struct vm_area *a = vm_area_find(h, p);
-		return a ? a->len : (size_t)-1;
-	}
 	uint32_t tag = page->private & KHEAP_PAGE_TAG_MASK;
 	if (tag == KHEAP_PAGE_SLAB)
 		return ((struct slab *)page->owner)->cache->object_size;
 	if (tag == KHEAP_PAGE_LARGE)
 		return h->page_size << (page->private & ~KHEAP_PAGE_TAG_MASK);
 	return (size_t)-1;
-}
-
-/* __do_krealloc(): keep the block while it is large enough */
-void *kheap_krealloc(struct kheap *h, struct kheap_thread *t, void *p,
-		     size_t new_size, gfp_t gfp)
-{
-	if (ZERO_OR_NULL_PTR(p))
-		return kheap_kmalloc(h, t, new_size, gfp);
-	if (new_size == 0) {
-		kheap_kfree(h, t, p);
-		return ZERO_SIZE_PTR;
-	}
-	if (!kheap_virt_to_page(h, p))
-		return kheap_vrealloc(h, t, p, new_size, gfp);
-	size_t ks = kheap_ksize(h, p);
-	if (ks == (size_t)-1)
-		return NULL;
-	if (new_size <= ks) {
-		if (gfp & __GFP_ZERO)
-			memset((char *)p + new_size, 0, ks - new_size);
-		return p;
-	}
-	void *n = kheap_kmalloc(h, t, new_size, gfp);
-	if (!n)
-		return NULL;
-	memcpy(n, p, ks);
-	kheap_kfree(h, t, p);
-	return n;
 }
 
 /* ---- named caches ---------------------------------------------------------- */

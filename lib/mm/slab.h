@@ -427,6 +427,12 @@ static inline struct page *kheap_virt_to_page(const struct kheap *h,
 /* get_order(): the smallest order whose block holds size bytes. */
 unsigned kheap_get_order(const struct kheap *h, size_t size);
 
+/* The one writer of a failure record: every field but the outcome. */
+void kheap_fail_set(struct kheap_failure *f, enum kheap_fail_reason why,
+		    enum kheap_site site, size_t size, size_t done,
+		    unsigned order, gfp_t gfp, gfp_t page_gfp, gfp_t report_gfp,
+		    bool warn, const struct kmem_cache *cache);
+
 /* Consult the fault hook; on "fail" fill t->fail and return true. */
 bool kheap_should_fail(struct kheap *h, struct kheap_thread *t,
 		       enum kheap_site site, gfp_t gfp, unsigned order,

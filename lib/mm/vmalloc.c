@@ -194,22 +194,15 @@ static bool charge_frames(struct kheap *h, struct kheap_thread *t,
 	return true;
 }
 
+/* A vm area's failure: `done` is kept for a failed page charge only. */
 static void fail_vm(struct kheap_thread *t, enum kheap_fail_reason why,
 		    enum kheap_site site, size_t size, gfp_t gfp,
 		    gfp_t page_gfp, gfp_t report_gfp)
 {
-	struct kheap_failure *f = &t->fail;
-	size_t done = why == KHEAP_FAIL_PAGES ? f->done : 0;
-	f->reason = why;
-	f->site = site;
-	f->size = size;
-	f->done = done;
-	f->order = 0;
-	f->gfp = gfp;
-	f->page_gfp = page_gfp;
-	f->report_gfp = report_gfp;
-	f->warn = !(gfp & __GFP_NOWARN);
-	f->cache = NULL;
+	size_t done = why == KHEAP_FAIL_PAGES ? t->fail.done : 0;
+
+	kheap_fail_set(&t->fail, why, site, size, done, 0, gfp, page_gfp,
+		       report_gfp, !(gfp & __GFP_NOWARN), NULL);
 }
 
 static struct vm_area *area_new(struct kheap *h, char *addr, size_t len,

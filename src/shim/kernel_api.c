@@ -308,15 +308,9 @@ static unsigned long pages_alloc(struct kheap_thread *kt, gfp_t gfp,
 	}
 	f->reason = KHEAP_FAIL_PAGES;
 fail:
-	f->site = KHEAP_SITE_LARGE;
-	f->size = size;
-	f->done = 0;
-	f->order = order;
-	f->gfp = gfp;
-	f->page_gfp = gfp;
-	f->report_gfp = gfp;
-	f->warn = f->reason == KHEAP_FAIL_PAGES && !(gfp & __GFP_NOWARN);
-	f->cache = NULL;
+	kheap_fail_set(f, f->reason, KHEAP_SITE_LARGE, size, 0, order, gfp, gfp,
+		       gfp, f->reason == KHEAP_FAIL_PAGES && !(gfp & __GFP_NOWARN),
+		       NULL);
 	failed(kt);
 	return 0;
 }
