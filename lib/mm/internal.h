@@ -87,7 +87,10 @@ void clear_block(struct zone *zone, unsigned long pfn, unsigned order);
 struct kheap;
 struct kheap_thread;
 struct gfp_error;
+struct kmem_cache;
 int slab_init(struct kheap *h, struct gfp_error *err);
+/* calculate_sizes() (slab_order.c): stride, orders, allocflags of s. */
+int slab_cache_open(struct kheap *h, struct kmem_cache *s);
 void slab_destroy(struct kheap *h);
 bool slab_kfree(struct kheap *h, struct kheap_thread *t, struct page *page,
 		void *p);

@@ -12,9 +12,7 @@ unsigned kheap_get_order(const struct kheap *h, size_t size)
 {
 	if (size <= h->page_size)
 		return 0;
-	size_t pages = (size - 1) >> h->page_shift;
-
-	return pages ? (unsigned)(64 - __builtin_clzl(pages)) : 0;
+	return kheap_fls((size - 1) >> h->page_shift);
 }
 
 void kheap_fail_set(struct kheap_failure *f, enum kheap_fail_reason why,

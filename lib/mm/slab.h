@@ -424,6 +424,12 @@ static inline struct page *kheap_virt_to_page(const struct kheap *h,
 	return &pgdat->mem_map[off >> h->page_shift];
 }
 
+/* fls(): the position of the highest set bit, 1-based; 0 for 0. */
+static inline unsigned kheap_fls(unsigned long x)
+{
+	return x ? (unsigned)(64 - __builtin_clzl(x)) : 0;
+}
+
 /* get_order(): the smallest order whose block holds size bytes. */
 unsigned kheap_get_order(const struct kheap *h, size_t size);
 
