@@ -95,5 +95,15 @@ void slab_destroy(struct kheap *h);
 bool slab_kfree(struct kheap *h, struct kheap_thread *t, struct page *page,
 		void *p);
 size_t slab_ksize(const struct kheap *h, const struct page *page);
+/* slab_alloc() of mm/slub.c: an object of s (slab.c, for kmalloc.c). */
+void *slab_alloc(struct kheap *h, struct kheap_thread *t,
+		 struct kmem_cache *s, gfp_t gfp, size_t size);
+/* kfree() of a kmalloc_large() block (kmalloc.c); false when p is not
+ * the block's start. */
+bool kmalloc_large_free(struct kheap *h, struct kheap_thread *t,
+			struct page *page, void *p);
+
+/* Flags kmalloc_fix_flags() takes off a slab request. */
+#define GFP_SLAB_BUG_MASK (__GFP_DMA32 | __GFP_HIGHMEM)
 
 #endif

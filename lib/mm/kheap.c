@@ -76,6 +76,8 @@ bool kheap_kfree(struct kheap *h, struct kheap_thread *t, void *p)
 	struct page *page = kheap_virt_to_page(h, p);
 	if (!page)
 		return kheap_vfree(h, t, p);
+	if ((page->private & KHEAP_PAGE_TAG_MASK) == KHEAP_PAGE_LARGE)
+		return kmalloc_large_free(h, t, page, p);
 	return slab_kfree(h, t, page, p);
 }
 

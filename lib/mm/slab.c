@@ -14,7 +14,6 @@
 			  __GFP_NORETRY | __GFP_MEMALLOC | __GFP_NOMEMALLOC | \
 			  __GFP_ATOMIC | __GFP_NOLOCKDEP)
 #define GFP_CONSTRAINT_MASK (__GFP_HARDWALL | __GFP_THISNODE)
-#define GFP_SLAB_BUG_MASK (__GFP_DMA32 | __GFP_HIGHMEM)
 
 #define REMOTE_HEAD(w)  ((unsigned)((w) & 0xffffu))
 #define REMOTE_COUNT(w) ((unsigned)(((w) >> 16) & 0xffffu))
@@ -40,19 +39,14 @@ static inline void set_fp(const struct kmem_cache *s, void *obj, void *fp)
 	*(void **)((char *)obj + s->offset) = fp;
 }
 
-static void stat_add(long *counter, long delta)
-{
-	__atomic_fetch_add(counter, delta, __ATOMIC_RELAXED);
-}
-
 static void account_slab(struct kheap *h, struct kmem_cache *s,
 			 unsigned long pfn, long pages)
 {
 	struct pglist_data *pgdat = h->pgdat;
 	struct zone *zone = page_zone(pgdat, pfn_to_page(pgdat, pfn));
 	bool rcl = s->node_stat == NR_SLAB_RECLAIMABLE;
-	stat_add(&pgdat->vm_stat[s->node_stat], pages);
-	stat_add(&zone->vm_stat[rcl ? NR_ZONE_SLAB_RECLAIMABLE :
+	kheap_stat_add(&pgdat->vm_stat[s->node_stat], pages);
+	kheap_stat_add(&zone->vm_stat[rcl ? NR_ZONE_SLAB_RECLAIMABLE :
 				NR_ZONE_SLAB_UNRECLAIMABLE], pages);
 }
 
@@ -495,8 +489,8 @@ static bool slab_may_fail(struct kheap *h, struct kmem_cache_cpu *c,
 }
 
 /* The slab entry: one fault-hook call, then the cpu freelist. */
-static void *slab_alloc(struct kheap *h, struct kheap_thread *t,
-			struct kmem_cache *s, gfp_t gfp, size_t size)
+void *slab_alloc(struct kheap *h, struct kheap_thread *t,
+		 struct kmem_cache *s, gfp_t gfp, size_t size)
 {
 	struct kmem_cache_cpu *c = &t->cpu[s->id];
 	if (slab_may_fail(h, c, s, gfp, size) &&
@@ -788,111 +782,6 @@ void kheap_fork_child(struct kheap *h, struct kheap_thread *self)
 	}
 }
 
-/* ---- kmalloc -------------------------------------------------------------- */
-
-/* kmalloc_type() */
-static enum kmalloc_cache_type kmalloc_type(const struct kheap *h, gfp_t gfp)
-{
-	if (!(gfp & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT)))
-		return KMALLOC_NORMAL;
-	if ((gfp & __GFP_DMA) && h->has_type[KMALLOC_DMA])
-		return KMALLOC_DMA;
-	if ((gfp & __GFP_RECLAIMABLE) && h->has_type[KMALLOC_RECLAIM])
-		return KMALLOC_RECLAIM;
-	if ((gfp & __GFP_ACCOUNT) && h->has_type[KMALLOC_CGROUP])
-		return KMALLOC_CGROUP;
-	return KMALLOC_NORMAL;
-}
-
-struct kmem_cache *kmalloc_slab(struct kheap *h, size_t size, gfp_t gfp)
-{
-	if (size == 0 || size > h->kmalloc_max_cache_size)
-		return NULL;
-	return h->kmalloc_caches[kmalloc_type(h, gfp)][kmalloc_index(h, size)];
-}
-
-/* kmalloc_large(): order = get_order(size), __GFP_COMP, straight from the
- * buddy (___kmalloc_large_node() / kmalloc_order()). */
-static void *kmalloc_large(struct kheap *h, struct kheap_thread *t,
-			   size_t size, gfp_t gfp, unsigned order)
-{
-	struct pglist_data *pgdat = h->pgdat;
-	gfp_t flags = gfp;
-	if (pgdat->kv >= KVER(6, 1, 0) && (flags & GFP_SLAB_BUG_MASK))
-		flags &= ~GFP_SLAB_BUG_MASK;    /* kmalloc_fix_flags() */
-	flags |= __GFP_COMP;
-	if (order >= pgdat->nr_page_orders) {
-		/* __alloc_pages(): WARN_ON_ONCE(order > MAX_ORDER), no report */
-		memset(&t->fail.outcome, 0, sizeof(t->fail.outcome));
-		t->fail.outcome.verdict = ALLOC_FAIL_ORDER;
-		kheap_fail_set(&t->fail, KHEAP_FAIL_TOO_BIG, KHEAP_SITE_LARGE, size, 0, order,
-			       gfp, flags, flags, !((flags) & __GFP_NOWARN), NULL);
-		t->fail.warn = false;
-		return NULL;
-	}
-	if (kheap_should_fail(h, t, KHEAP_SITE_LARGE, flags, order, size, NULL))
-		return NULL;
-	if (!alloc_pages_node(pgdat, flags, order, t->cpu_id, &t->fail.outcome)) {
-		kheap_fail_set(&t->fail, KHEAP_FAIL_PAGES, KHEAP_SITE_LARGE, size, 0, order,
-			       gfp, flags, flags, !((flags) & __GFP_NOWARN), NULL);
-		return NULL;
-	}
-	unsigned long pfn = t->fail.outcome.pfn;
-	struct page *page = pfn_to_page(pgdat, pfn);
-	page->private = KHEAP_PAGE_LARGE | order;
-	page->owner = NULL;
-	/* 5.9 counts kmalloc_large pages as unreclaimable slab */
-	if (pgdat->kv >= KVER(5, 9, 0))
-		stat_add(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE], 1L << order);
-	char *p = kheap_page_address(h, pfn);
-	if (gfp & __GFP_ZERO)
-		memset(p, 0, h->page_size << order);
-	return p;
-}
-
-static void kfree_large(struct kheap *h, struct kheap_thread *t,
-			struct page *page)
-{
-	struct pglist_data *pgdat = h->pgdat;
-	unsigned order = page->private & ~KHEAP_PAGE_TAG_MASK;
-	page->private = 0;
-	if (pgdat->kv >= KVER(5, 9, 0))
-		stat_add(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE], -(1L << order));
-	kheap_free_frames(h, t, page_to_pfn(pgdat, page), order);
-}
-
-void *kheap_kmalloc_slow(struct kheap *h, struct kheap_thread *t, size_t size,
-			 gfp_t gfp)
-{
-	if (size == 0)
-		return ZERO_SIZE_PTR;
-	if (size <= h->kmalloc_max_cache_size)
-		return slab_alloc(h, t, kmalloc_slab(h, size, gfp), gfp, size);
-	return kmalloc_large(h, t, size, gfp, kheap_get_order(h, size));
-}
-
-void *kheap_kmalloc_aligned(struct kheap *h, struct kheap_thread *t,
-			    size_t size, size_t align, gfp_t gfp)
-{
-	if (align <= 8)
-		return kheap_kmalloc(h, t, size, gfp);
-	size_t need = size > align ? size : align;
-	if (need <= h->kmalloc_max_cache_size) {
-		/* power-of-two classes are aligned to their size */
-		size_t pow2 = (size_t)1 << kheap_fls(need - 1);
-		return kheap_kmalloc(h, t, pow2, gfp);
-	}
-	unsigned order = kheap_get_order(h, need);
-	if ((uintptr_t)h->pgdat->arena % (h->page_size << order) != 0 &&
-	    align > h->page_size) {
-		memset(&t->fail, 0, sizeof(t->fail));
-		kheap_fail_set(&t->fail, KHEAP_FAIL_TOO_BIG, KHEAP_SITE_LARGE, size, 0, order,
-			       gfp, gfp | __GFP_COMP, gfp | __GFP_COMP, !((gfp | __GFP_COMP) & __GFP_NOWARN), NULL);
-		return NULL;
-	}
-	return kmalloc_large(h, t, size, gfp, order);
-}
-
 /* ---- the heap's side (kheap.c) ------------------------------------------ */
 
 int slab_init(struct kheap *h, struct gfp_error *err)
@@ -956,10 +845,6 @@ bool slab_kfree(struct kheap *h, struct kheap_thread *t, struct page *page,
 		    (size_t)((char *)p - slab->base))
 			return false;
 		slab_free(h, t, slab, p);
-		return true;
-	}
-	if (tag == KHEAP_PAGE_LARGE && ((uintptr_t)p & (h->page_size - 1)) == 0) {
-		kfree_large(h, t, page);
 		return true;
 	}
 	return false;

@@ -424,6 +424,12 @@ static inline struct page *kheap_virt_to_page(const struct kheap *h,
 	return &pgdat->mem_map[off >> h->page_shift];
 }
 
+/* A node or zone counter changed by any thread. */
+static inline void kheap_stat_add(long *counter, long delta)
+{
+	__atomic_fetch_add(counter, delta, __ATOMIC_RELAXED);
+}
+
 /* fls(): the position of the highest set bit, 1-based; 0 for 0. */
 static inline unsigned kheap_fls(unsigned long x)
 {
