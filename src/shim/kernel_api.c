@@ -7,12 +7,7 @@
  * include/linux/sched/mm.h are per-thread flags (shim_pflags) that every
  * front end folds into its gfp with shim_gfp_context().
  *
- * CMA: the machine's areas, with cma_alloc()'s bitmap kept in mem_map
- * (a frame cma_alloc() handed out carries KAPI_PAGE_CMA) and
- * alloc_contig_range() taking the free buddy blocks of a range.  Frames
- * that are allocated inside a candidate range make it busy (-EBUSY) and
- * the next aligned range is tried, as cma_alloc() does; movable frames are
- * not migrated out of the way.
+ * CMA: the machine's areas, searched and taken by mm/cma.h.
  */
 #include "config.h"
 
@@ -26,7 +21,7 @@
 
 #include <gfpshim/kernel.h>
 
-#include "mm/initial_state.h"
+#include "mm/cma.h"
 #include "mm/page_alloc.h"
 #include "base/prim.h"
 #include "report/report.h"
@@ -39,17 +34,9 @@ __thread unsigned shim_pflags __attribute__((tls_model("initial-exec")));
 
 /* page->private tags of the frames this file hands out */
 #define KAPI_PAGE_PAGES   0xa1100000u  /* | order: alloc_pages() */
-#define KAPI_PAGE_CMA     0xc3a00000u  /* one frame of a cma_alloc() range */
 
 /* CONFIG_CMA_ALIGNMENT (kernel/dma/Kconfig default) */
 #define CMA_ALIGNMENT 8
-
-struct cma {
-	char name[32];
-	unsigned long base_pfn;
-	unsigned long count;            /* pages */
-	pthread_mutex_t lock;           /* cma->lock and cma_mutex in one */
-};
 
 static struct cma cma_areas[MAX_CMA_AREAS];
 static unsigned nr_cma_areas;
@@ -442,14 +429,9 @@ EXPORT void kmem_cache_destroy(struct kmem_cache *s)
 static void cma_init_areas(void)
 {
 	const struct machine_desc *d = &shim.desc;
-	unsigned shift = shim.node.page_shift;
-	for (unsigned i = 0; i < d->nr_cma && i < MAX_CMA_AREAS; i++) {
-		struct cma *c = &cma_areas[i];
-		memcpy(c->name, d->cma[i].name, sizeof(c->name));
-		c->base_pfn = (unsigned long)(d->cma[i].base >> shift);
-		c->count = (unsigned long)(d->cma[i].size >> shift);
-		pthread_mutex_init(&c->lock, NULL);
-	}
+
+	for (unsigned i = 0; i < d->nr_cma && i < MAX_CMA_AREAS; i++)
+		cma_area_init(&cma_areas[i], &d->cma[i], shim.node.page_shift);
 	nr_cma_areas = d->nr_cma;
 }
 
@@ -490,99 +472,46 @@ EXPORT unsigned long cma_get_size(const struct cma *cma)
 	return cma->count << shim.node.page_shift;
 }
 
-static bool cma_taken(struct pglist_data *pgdat, unsigned long pfn)
-{
-	return pfn_to_page(pgdat, pfn)->private == KAPI_PAGE_CMA;
-}
-
-/* alloc_contig_range() over free frames: 0, or -EBUSY with *busy set to
- * the first frame in [s, e) that is not free.  zone->lock held. */
-static int take_range(struct zone *zone, unsigned long s, unsigned long e,
-		      unsigned long *busy)
-{
-	if (zone_take_range(zone, s, e, busy) < 0)
-		return -EBUSY;
-	for (unsigned long pfn = s; pfn < e; pfn++)
-		pfn_to_page(zone->zone_pgdat, pfn)->private = KAPI_PAGE_CMA;
-	return 0;
-}
-
 /* cma_debug_show_areas(): the free runs of the bitmap. */
 static void cma_show_failure(struct cma *cma, unsigned long count, int ret)
 {
 	struct pglist_data *pgdat = node();
-	struct report_cma_run runs[64];
-	unsigned nr = 0;
-	unsigned long i = 0;
+	struct cma_run runs[64];
+	struct report_cma_run shown[64];
+	unsigned nr = cma_area_free_runs(pgdat, cma, runs, 64);
 
-	while (i < cma->count && nr < sizeof(runs) / sizeof(runs[0])) {
-		while (i < cma->count && cma_taken(pgdat, cma->base_pfn + i))
-			i++;
-		if (i >= cma->count)
-			break;
-		unsigned long start = i;
-		while (i < cma->count && !cma_taken(pgdat, cma->base_pfn + i))
-			i++;
-		runs[nr].start = start;
-		runs[nr].count = i - start;
-		nr++;
+	for (unsigned i = 0; i < nr; i++) {
+		shown[i].start = runs[i].start;
+		shown[i].count = runs[i].count;
 	}
 	char buf[2048];
 	struct sbuf sb = SBUF_INIT(buf, sizeof(buf));
-	report_cma_failure(&sb, pgdat->kv, cma->name, count, ret, runs, nr,
+	report_cma_failure(&sb, pgdat->kv, cma->name, count, ret, shown, nr,
 			   cma->count);
 	if (sb.len)
 		emit(&sb);
 }
 
-/* cma_alloc() (mm/cma.c): the next bitmap-free aligned range, then
- * alloc_contig_range(); a busy range moves the search past it. */
+/* cma_alloc() (mm/cma.c): mm/cma.h's search, the failure report. */
 EXPORT struct page *cma_alloc(struct cma *cma, unsigned long count,
 			      unsigned int align, bool no_warn)
 {
 	if (!cma || !count || !cma_ready())
 		return NULL;
 	struct pglist_data *pgdat = node();
-	unsigned long mask = (1UL << align) - 1;
-	/* the area's base need not be aligned: offset the search as
-	 * cma_bitmap_aligned_offset() does */
-	unsigned long offset = (-cma->base_pfn) & mask;
-	struct zone *zone = page_zone(pgdat, pfn_to_page(pgdat, cma->base_pfn));
-	unsigned long start = offset;
-	int ret = -ENOMEM;
-	struct page *page = NULL;
+	unsigned long pfn;
 
 	shim_self.requests++;
 	drain_all_pages(pgdat);
-	pthread_mutex_lock(&cma->lock);
-	while (start + count <= cma->count) {
-		unsigned long i, s = cma->base_pfn + start;
-		/* bitmap_find_next_zero_area_off() */
-		for (i = 0; i < count && !cma_taken(pgdat, s + i); i++)
-			;
-		if (i < count) {
-			start = ((start + i + 1 - offset + mask) & ~mask) + offset;
-			continue;
-		}
-		unsigned long busy = 0;
-		pthread_mutex_lock(&zone->lock);
-		ret = take_range(zone, s, s + count, &busy);
-		pthread_mutex_unlock(&zone->lock);
-		if (ret == 0) {
-			page = pfn_to_page(pgdat, s);
-			break;
-		}
-		start = ((busy - cma->base_pfn + 1 - offset + mask) & ~mask) + offset;
-	}
-	pthread_mutex_unlock(&cma->lock);
-
-	if (!page) {
+	int ret = cma_area_alloc(pgdat, cma, count, align, &pfn);
+	if (ret) {
 		shim_self.failures++;
 		if (!no_warn)
 			cma_show_failure(cma, count, ret);
 		errno = ENOMEM;
 		return NULL;
 	}
+	struct page *page = pfn_to_page(pgdat, pfn);
 	shim_mark(page_address(page), count << pgdat->page_shift);
 	return page;
 }
@@ -597,20 +526,13 @@ EXPORT bool cma_release(struct cma *cma, const struct page *pages,
 	if (pfn < cma->base_pfn || pfn + count > cma->base_pfn + cma->count)
 		return false;
 	for (unsigned long i = 0; i < count; i++) {
-		if (!cma_taken(pgdat, pfn + i)) {
+		if (!cma_area_taken(pgdat, cma, pfn + i)) {
 			api_warn("cma_release(%s): pfn %lu of %lu pages was not "
 				 "allocated by cma_alloc", cma->name, pfn + i, count);
 			return false;
 		}
 	}
-	struct kheap_thread *kt = shim_thread();
-	pthread_mutex_lock(&cma->lock);
-	for (unsigned long i = 0; i < count; i++) {
-		pfn_to_page(pgdat, pfn + i)->private = 0;
-		kheap_free_frames(&shim.heap, kt, pfn + i, 0);
-	}
-	pthread_mutex_unlock(&cma->lock);
-	return true;
+	return cma_area_release(&shim.heap, shim_thread(), cma, pfn, count);
 }
 
 /* ---- DMA ------------------------------------------------------------------ */
@@ -719,7 +641,7 @@ EXPORT void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr,
 	}
 	unsigned long pfn = page_to_pfn(pgdat, page);
 	size_t alloc = (size + shim.heap.page_size - 1) & ~(shim.heap.page_size - 1);
-	if (page->private == KAPI_PAGE_CMA) {
+	if (page->private == CMA_PAGE_TAKEN) {
 		struct cma *cma = NULL;
 		for (unsigned i = 0; i < nr_cma_areas; i++)
 			if (pfn >= cma_areas[i].base_pfn &&

@@ -22,13 +22,12 @@ struct heap_fixture {
 	struct kheap *heap;
 };
 
-/* x86_64-like (arm64 for other page sizes) node of `mb` MiB in one zone
- * (DMA32 below 4 GiB), kernel kv, nr_cpus simulated CPUs. */
-static inline void heap_fixture_init(struct heap_fixture *f, kver_t kv,
+/* The description of heap_fixture_init(), for a test to add to before
+ * heap_fixture_boot(). */
+static inline void heap_fixture_desc(struct heap_fixture *f, kver_t kv,
 				     unsigned page_shift, unsigned mb,
 				     unsigned nr_cpus)
 {
-	struct gfp_error err = { { 0 } };
 	memset(f, 0, sizeof(*f));
 	struct machine_desc *d = &f->desc;
 	snprintf(d->name, sizeof(d->name), "heap-fixture");
@@ -44,6 +43,14 @@ static inline void heap_fixture_init(struct heap_fixture *f, kver_t kv,
 	d->zones[0].type = ZONE_DMA32;
 	d->zones[0].start = 0;
 	d->zones[0].size = (uint64_t)mb << 20;
+}
+
+static inline void heap_fixture_boot(struct heap_fixture *f)
+{
+	struct gfp_error err = { { 0 } };
+	struct machine_desc *d = &f->desc;
+	unsigned mb = (unsigned)(d->zones[0].size >> 20);
+
 	if (machine_validate(d, &err))
 		fail_msg("machine_validate: %s", err.msg);
 	f->arena_len = (size_t)mb << 20;
@@ -59,6 +66,16 @@ static inline void heap_fixture_init(struct heap_fixture *f, kver_t kv,
 		fail_msg("node_init: %s", err.msg);
 	if (kheap_init(f->heap, f->pgdat, &err))
 		fail_msg("kheap_init: %s", err.msg);
+}
+
+/* x86_64-like (arm64 for other page sizes) node of `mb` MiB in one zone
+ * (DMA32 below 4 GiB), kernel kv, nr_cpus simulated CPUs. */
+static inline void heap_fixture_init(struct heap_fixture *f, kver_t kv,
+				     unsigned page_shift, unsigned mb,
+				     unsigned nr_cpus)
+{
+	heap_fixture_desc(f, kv, page_shift, mb, nr_cpus);
+	heap_fixture_boot(f);
 }
 
 static inline void heap_fixture_free(struct heap_fixture *f)
