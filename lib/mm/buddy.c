@@ -1,6 +1,7 @@
 /* The buddy allocator of one zone (mm/page_alloc.c): free lists, split and
- * merge, the fallbacks[] table and pageblock stealing, CMA use and the
- * highatomic reserve — each as the node's kernel version does it.
+ * merge, the fallbacks[] table and pageblock stealing and CMA use — each
+ * as the node's kernel version does it (the highatomic reserve:
+ * highatomic.c).
  *
  * Four shapes of the fallback path exist:
  *   < 4.13          __rmqueue_fallback() takes the largest fallback block
@@ -20,26 +21,6 @@
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
-
-static inline kver_t zkv(const struct zone *zone)
-{
-	return zone->zone_pgdat->kv;
-}
-
-static inline unsigned pb_order(const struct zone *zone)
-{
-	return zone->zone_pgdat->pageblock_order;
-}
-
-static inline unsigned long pb_pages(const struct zone *zone)
-{
-	return pageblock_nr_pages(zone->zone_pgdat);
-}
-
-static inline unsigned long zone_end_pfn(const struct zone *zone)
-{
-	return zone->zone_start_pfn + zone->spanned_pages;
-}
 
 static bool kv_claim_steal(kver_t kv)
 {
@@ -93,7 +74,7 @@ void del_page_from_free_list(struct zone *zone, unsigned long pfn)
 }
 
 /* move_to_free_list(): list_move() until 5.9, list_move_tail() from 5.10. */
-static void move_to_free_list(struct zone *zone, unsigned long pfn, int mt)
+void move_to_free_list(struct zone *zone, unsigned long pfn, int mt)
 {
 	struct page *page = pfn_to_page(zone->zone_pgdat, pfn);
 	unsigned order = page->order;
@@ -139,8 +120,8 @@ void clear_block(struct zone *zone, unsigned long pfn, unsigned order)
 		page[i].flags = 0;
 }
 
-static void change_pageblock_range(struct zone *zone, unsigned long pfn,
-				   unsigned order, int mt)
+void change_pageblock_range(struct zone *zone, unsigned long pfn,
+			    unsigned order, int mt)
 {
 	unsigned long nr = 1UL << (order - pb_order(zone));
 
@@ -277,7 +258,7 @@ static bool pageblock_range(struct zone *zone, unsigned long pfn,
 
 /* move_freepages_block(): pages moved, or -1 when the block is not wholly
  * in the zone. */
-static long move_freepages_block(struct zone *zone, unsigned long pfn, int mt)
+long move_freepages_block(struct zone *zone, unsigned long pfn, int mt)
 {
 	unsigned long start, end;
 
@@ -719,7 +700,7 @@ static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn,
 	return page_is_buddy(zone, combined ^ (1UL << (order + 1)), order + 1);
 }
 
-static bool migratetype_is_mergeable(int mt)
+bool migratetype_is_mergeable(int mt)
 {
 	return mt < MIGRATE_PCPTYPES;
 }
@@ -790,91 +771,4 @@ void free_pages_core(struct zone *zone, unsigned long pfn, unsigned order,
 		clear_block(zone, pfn, order);
 	__free_one_page(zone, pfn, order, free_migratetype(zone, pfn, mt),
 			true);
-}
-
-/* ---- the highatomic reserve ------------------------------------------ */
-
-void reserve_highatomic_pageblock(struct zone *zone, unsigned long pfn,
-				  unsigned order)
-{
-	struct pglist_data *pgdat = zone->zone_pgdat;
-	kver_t kv = pgdat->kv;
-	unsigned long max_managed;
-
-	/* 1% of the zone plus a pageblock; 6.12: 1% rounded up to whole
-	 * pageblocks, and none at all when 1% is less than a pageblock */
-	if (kv >= KVER(6, 12, 0)) {
-		if (zone->managed_pages / 100 < pb_pages(zone))
-			return;
-		max_managed = (zone->managed_pages / 100 + pb_pages(zone) - 1) &
-			      ~(pb_pages(zone) - 1);
-	} else {
-		max_managed = zone->managed_pages / 100 + pb_pages(zone);
-	}
-
-	pthread_mutex_lock(&zone->lock);
-	if (zone->nr_reserved_highatomic >= max_managed)
-		goto out;
-	int mt = get_pageblock_migratetype(pgdat, pfn);
-	if (!migratetype_is_mergeable(mt))
-		goto out;
-	if (kv >= KVER(6, 12, 0) && order >= pb_order(zone)) {
-		change_pageblock_range(zone, pfn, order, MIGRATE_HIGHATOMIC);
-		zone->nr_reserved_highatomic += 1UL << order;
-	} else {
-		if (move_freepages_block(zone, pfn, MIGRATE_HIGHATOMIC) < 0 &&
-		    kv >= KVER(6, 10, 0))
-			goto out;
-		set_pageblock_migratetype(pgdat, pfn, MIGRATE_HIGHATOMIC);
-		zone->nr_reserved_highatomic += pb_pages(zone);
-	}
-out:
-	pthread_mutex_unlock(&zone->lock);
-}
-
-bool unreserve_highatomic_pageblock(struct pglist_data *pgdat,
-				    unsigned highest_zoneidx, int mt,
-				    bool force)
-{
-	for (int zi = (int)highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &pgdat->node_zones[zi];
-
-		if ((unsigned)zi >= pgdat->nr_zones || !zone_populated(zone))
-			continue;
-		/* preserve at least one pageblock unless pressure is high */
-		if (!force && zone->nr_reserved_highatomic <= pb_pages(zone))
-			continue;
-
-		pthread_mutex_lock(&zone->lock);
-		for (unsigned o = 0; o < pgdat->nr_page_orders; o++) {
-			uint32_t pfn = zone->free_area[o].free_list[MIGRATE_HIGHATOMIC];
-			if (pfn == PFN_NIL)
-				continue;
-			if (get_pageblock_migratetype(pgdat, pfn) ==
-			    MIGRATE_HIGHATOMIC) {
-				unsigned long size = pb_pages(zone);
-				if (pgdat->kv >= KVER(6, 12, 0) &&
-				    (1UL << o) > size)
-					size = 1UL << o;
-				if (size > zone->nr_reserved_highatomic)
-					size = zone->nr_reserved_highatomic;
-				zone->nr_reserved_highatomic -= size;
-			}
-			long moved;
-			if (pgdat->kv >= KVER(6, 12, 0) && o >= pb_order(zone)) {
-				move_to_free_list(zone, pfn, mt);
-				change_pageblock_range(zone, pfn, o, mt);
-				moved = 1;
-			} else {
-				set_pageblock_migratetype(pgdat, pfn, mt);
-				moved = move_freepages_block(zone, pfn, mt);
-			}
-			if (moved > 0) {
-				pthread_mutex_unlock(&zone->lock);
-				return true;
-			}
-		}
-		pthread_mutex_unlock(&zone->lock);
-	}
-	return false;
 }

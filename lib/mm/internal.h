@@ -11,6 +11,27 @@
 #include "mm/mmzone.h"
 #include "mm/page_alloc.h"
 
+/* A zone's kernel version, pageblock order and size, and end. */
+static inline kver_t zkv(const struct zone *zone)
+{
+	return zone->zone_pgdat->kv;
+}
+
+static inline unsigned pb_order(const struct zone *zone)
+{
+	return zone->zone_pgdat->pageblock_order;
+}
+
+static inline unsigned long pb_pages(const struct zone *zone)
+{
+	return pageblock_nr_pages(zone->zone_pgdat);
+}
+
+static inline unsigned long zone_end_pfn(const struct zone *zone)
+{
+	return zone->zone_start_pfn + zone->spanned_pages;
+}
+
 /* __free_one_page(): merge with free buddies and put the block on its list.
  * `mt` is what the freeing path read: the pageblock's migratetype
  * (get_pageblock_migratetype()). */
@@ -76,6 +97,13 @@ void __free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 void add_to_free_list(struct zone *zone, unsigned long pfn, unsigned order,
 		      int mt, bool tail);
 void del_page_from_free_list(struct zone *zone, unsigned long pfn);
+/* Between buddy.c and highatomic.c: move a free block, the free blocks of
+ * a pageblock, or set a range of pageblocks' type (zone->lock held). */
+void move_to_free_list(struct zone *zone, unsigned long pfn, int mt);
+long move_freepages_block(struct zone *zone, unsigned long pfn, int mt);
+void change_pageblock_range(struct zone *zone, unsigned long pfn,
+			    unsigned order, int mt);
+bool migratetype_is_mergeable(int mt);
 /* prep_new_page(): mark [pfn, +2^order) allocated (PG_head, PG_tail). */
 void prep_new_block(struct zone *zone, unsigned long pfn, unsigned order);
 /* free_pages_prepare(): clear every flag and owner field of the block. */
