@@ -24,78 +24,6 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
-/* --- sizes ------------------------------------------------------------- */
-
-enum size_status { SIZE_OK, SIZE_SYNTAX, SIZE_OVERFLOW, SIZE_FRACTION };
-
-static enum size_status size_parse(const char *text, uint64_t *out)
-{
-	const char *p = text;
-	unsigned __int128 whole = 0, frac = 0, scale = 1;
-
-	if (*p < '0' || *p > '9')
-		return SIZE_SYNTAX;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		whole = whole * 10 + (unsigned)(*p - '0');
-		if (whole > UINT64_MAX)
-			return SIZE_OVERFLOW;
-	}
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return SIZE_SYNTAX;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale > UINT64_MAX / 10)
-				return SIZE_FRACTION;
-			frac = frac * 10 + (unsigned)(*p - '0');
-			scale *= 10;
-		}
-	}
-	unsigned shift = 0;
-	switch (*p) {
-	case 'k': case 'K': shift = 10; p++; break;
-	case 'm': case 'M': shift = 20; p++; break;
-	case 'g': case 'G': shift = 30; p++; break;
-	case 't': case 'T': shift = 40; p++; break;
-	}
-	if (shift && (p[0] == 'i' || p[0] == 'I') && (p[1] == 'B' || p[1] == 'b'))
-		p += 2;
-	else if (shift && (p[0] == 'B' || p[0] == 'b'))
-		p++;
-	if (*p)
-		return SIZE_SYNTAX;
-
-	unsigned __int128 bytes = whole << shift;
-	unsigned __int128 part = frac << shift;
-	if (part % scale)
-		return SIZE_FRACTION;
-	bytes += part / scale;
-	if (bytes > UINT64_MAX)
-		return SIZE_OVERFLOW;
-	*out = (uint64_t)bytes;
-	return SIZE_OK;
-}
-
-int parse_size(const char *text, uint64_t *out)
-{
-	return size_parse(text, out) == SIZE_OK ? 0 : -1;
-}
-
-const char *machine_fmt_size(char *buf, size_t len, uint64_t bytes)
-{
-	static const char units[] = "KMGT";
-	int u = -1;
-	while (u < 3 && bytes && (bytes & 1023) == 0) {
-		bytes >>= 10;
-		u++;
-	}
-	if (u < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)bytes);
-	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)bytes, units[u]);
-	return buf;
-}
-
 /* --- messages ------------------------------------------------------------ */
 
 struct setting {
@@ -137,7 +65,7 @@ set_error(const struct setting *s, const char *fmt, ...)
 
 static int size_value(const struct setting *s, const char *text, uint64_t *out)
 {
-	switch (size_parse(text, out)) {
+	switch (machine_size_parse(text, out)) {
 	case SIZE_OK:
 		return 0;
 	case SIZE_OVERFLOW:
@@ -186,15 +114,6 @@ static int bool_value(const struct setting *s, const char *text, bool *out)
 
 /* --- architectures --------------------------------------------------------- */
 
-struct arch_info {
-	const char *name;
-	const char *alias;
-	unsigned page_shifts;           /* bit n: PAGE_SHIFT n is supported */
-	unsigned struct_page;           /* sizeof(struct page): the mem_map cost */
-	uint64_t ram_base;              /* where `mem` puts RAM */
-	uint64_t lowmem;                /* 32-bit: RAM above this is HighMem */
-};
-
 static const struct arch_info arches[] = {
 	{ "x86_64", "amd64", 1u << 12, 64, 0, 0 },
 	/* QEMU virt and most SoCs start DRAM at 1 GiB */
@@ -204,7 +123,7 @@ static const struct arch_info arches[] = {
 	{ "csky", NULL, 1u << 12, 32, 0, 1 * GiB },
 };
 
-static const struct arch_info *arch_find(const char *name)
+const struct arch_info *arch_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
 		if (strcasecmp(name, arches[i].name) == 0 ||
@@ -240,7 +159,7 @@ static unsigned arch_zone_mask(const struct machine_desc *d)
 }
 
 /* The highest physical address (exclusive) a zone type may reach; 0: none. */
-static uint64_t zone_limit(const struct machine_desc *d, enum zone_type t)
+uint64_t zone_limit(const struct machine_desc *d, enum zone_type t)
 {
 	if (t == ZONE_DMA32)
 		return 4 * GiB;
@@ -441,8 +360,8 @@ static uint64_t cma_alignment(const struct machine_desc *d)
 	return 1ULL << (d->page_shift + order);
 }
 
-static uint64_t zone_cma_bytes(const struct machine_desc *d,
-			       const struct zone_desc *z, const struct cma_desc *skip)
+uint64_t zone_cma_bytes(const struct machine_desc *d,
+			const struct zone_desc *z, const struct cma_desc *skip)
 {
 	uint64_t sum = 0;
 	for (unsigned i = 0; i < d->nr_cma; i++) {
@@ -599,7 +518,7 @@ static int set_arch(struct machine_desc *d, const struct setting *s)
 static int set_page_size(struct machine_desc *d, const struct setting *s)
 {
 	uint64_t v;
-	if (size_parse(s->value, &v) != SIZE_OK ||
+	if (machine_size_parse(s->value, &v) != SIZE_OK ||
 	    (v != 4 * KiB && v != 16 * KiB && v != 64 * KiB))
 		return set_error(s, "\"%s\": expected 4K, 16K or 64K", s->value);
 	unsigned shift = (unsigned)__builtin_ctzll(v);
@@ -912,134 +831,3 @@ int machine_set(struct machine_desc *d, const char *key, const char *value,
 }
 
 /* --- validation ---------------------------------------------------------------- */
-
-int machine_validate(const struct machine_desc *d, struct gfp_error *err)
-{
-	const struct arch_info *a = arch_find(d->arch);
-	char b1[24], b2[24], b3[24], b4[24];
-
-	if (!a)
-		return gfp_error_set(err, "arch: unknown architecture \"%s\"", d->arch);
-	if (d->page_shift != 12 && d->page_shift != 14 && d->page_shift != 16)
-		return gfp_error_set(err, "page_size: page shift %u; expected 12, 14 or 16 "
-				     "(4K, 16K or 64K pages)", d->page_shift);
-	if (!(a->page_shifts & (1u << d->page_shift)))
-		return gfp_error_set(err, "page_size: %s has no %s pages",
-				     d->arch, machine_fmt_size(b1, sizeof(b1), 1ULL << d->page_shift));
-	if (!d->kernel)
-		return gfp_error_set(err, "kernel: no kernel version set");
-
-	unsigned orders = machine_nr_page_orders(d), pb = machine_pageblock_order(d);
-	if (orders < 2 || orders > MAX_PAGE_ORDERS)
-		return gfp_error_set(err, "nr_page_orders: %u; expected 2 to %u",
-				     orders, MAX_PAGE_ORDERS);
-	if (pb >= orders)
-		return gfp_error_set(err, "pageblock_order: %u; expected less than "
-				     "nr_page_orders (%u)", pb, orders);
-	if (d->nr_cpus < 1 || d->nr_cpus > MAX_NR_CPUS)
-		return gfp_error_set(err, "cpus: %u; expected 1 to %u", d->nr_cpus, MAX_NR_CPUS);
-	if (d->min_free_kbytes < -1)
-		return gfp_error_set(err, "min_free_kbytes: %ld; expected 0 or more, or auto",
-				     d->min_free_kbytes);
-	if (d->watermark_scale_factor < 1 || d->watermark_scale_factor > 3000)
-		return gfp_error_set(err, "watermark_scale_factor: %u; expected 1 to 3000",
-				     d->watermark_scale_factor);
-
-	if (d->nr_zones < 1 || d->nr_zones > MAX_NR_ZONES)
-		return gfp_error_set(err, "zones: %u configured; expected 1 to %u",
-				     d->nr_zones, MAX_NR_ZONES);
-	uint64_t page = 1ULL << d->page_shift, end = 0, total = 0;
-	for (unsigned i = 0; i < d->nr_zones; i++) {
-		const struct zone_desc *z = &d->zones[i];
-		const char *zn;
-		if ((unsigned)z->type >= NR_ZONE_TYPES)
-			return gfp_error_set(err, "zones: entry %u has no zone type", i);
-		zn = zone_type_names[z->type];
-		if (i && z->type <= d->zones[i - 1].type)
-			return gfp_error_set(err, "zones: %s listed after %s; expected the order "
-					     "DMA DMA32 Normal HighMem Movable Device, each once",
-					     zn, zone_type_names[d->zones[i - 1].type]);
-		if (!z->size)
-			continue;
-		if ((z->start | z->size | z->reserved) & (page - 1))
-			return gfp_error_set(err, "zone %s: start %s, size %s, reserved %s: "
-					     "expected multiples of the page size %s", zn,
-					     machine_fmt_size(b1, sizeof(b1), z->start),
-					     machine_fmt_size(b2, sizeof(b2), z->size),
-					     machine_fmt_size(b3, sizeof(b3), z->reserved),
-					     machine_fmt_size(b4, sizeof(b4), page));
-		if (z->start + z->size < z->start)
-			return gfp_error_set(err, "zone %s: start + size overflows", zn);
-		if (z->start < end)
-			return gfp_error_set(err, "zone %s: starts at %s, inside the zone before "
-					     "it (which ends at %s); expected zones in address "
-					     "order without overlap", zn,
-					     machine_fmt_size(b1, sizeof(b1), z->start),
-					     machine_fmt_size(b2, sizeof(b2), end));
-		uint64_t limit = zone_limit(d, z->type);
-		if (limit && z->start + z->size > limit)
-			return gfp_error_set(err, "zone %s: ends at %s; %s on %s %s ends at %s",
-					     zn, machine_fmt_size(b1, sizeof(b1), z->start + z->size),
-					     zn, d->arch, d->release,
-					     machine_fmt_size(b2, sizeof(b2), limit));
-		if (z->reserved >= z->size)
-			return gfp_error_set(err, "zone %s: reserved %s; expected less than the "
-					     "zone's size %s", zn,
-					     machine_fmt_size(b1, sizeof(b1), z->reserved),
-					     machine_fmt_size(b2, sizeof(b2), z->size));
-		end = z->start + z->size;
-		total += z->size;
-	}
-	if (!total)
-		return gfp_error_set(err, "zones: no zone has memory; expected a `mem` or "
-				     "`zone` setting");
-	if ((end >> d->page_shift) >= MAX_NR_FRAMES)
-		return gfp_error_set(err, "zones: RAM ends at %s, frame %llu; expected fewer "
-				     "than 2^32 frames", machine_fmt_size(b1, sizeof(b1), end),
-				     (unsigned long long)(end >> d->page_shift));
-	if (d->min_free_kbytes > 0 &&
-	    (uint64_t)d->min_free_kbytes * KiB >= total)
-		return gfp_error_set(err, "min_free_kbytes: %ld; expected less than the RAM "
-				     "(%s)", d->min_free_kbytes, machine_fmt_size(b1, sizeof(b1), total));
-
-	if (d->nr_cma > MAX_CMA_AREAS)
-		return gfp_error_set(err, "cma: %u areas; expected at most %u",
-				     d->nr_cma, MAX_CMA_AREAS);
-	uint64_t pbbytes = page << pb;
-	for (unsigned i = 0; i < d->nr_cma; i++) {
-		const struct cma_desc *c = &d->cma[i];
-		const struct zone_desc *in = NULL;
-		if (!c->size)
-			return gfp_error_set(err, "cma %s: size 0; expected a size", c->name);
-		if ((c->base | c->size) & (pbbytes - 1))
-			return gfp_error_set(err, "cma %s: base %s, size %s: expected multiples "
-					     "of the pageblock size %s", c->name,
-					     machine_fmt_size(b1, sizeof(b1), c->base),
-					     machine_fmt_size(b2, sizeof(b2), c->size),
-					     machine_fmt_size(b3, sizeof(b3), pbbytes));
-		for (unsigned j = 0; j < d->nr_zones; j++) {
-			const struct zone_desc *z = &d->zones[j];
-			if (z->size && c->base >= z->start &&
-			    c->base + c->size <= z->start + z->size)
-				in = z;
-		}
-		if (!in)
-			return gfp_error_set(err, "cma %s: %s at %s does not lie inside one zone",
-					     c->name, machine_fmt_size(b1, sizeof(b1), c->size),
-					     machine_fmt_size(b2, sizeof(b2), c->base));
-		for (unsigned j = 0; j < i; j++) {
-			const struct cma_desc *o = &d->cma[j];
-			if (c->base < o->base + o->size && o->base < c->base + c->size)
-				return gfp_error_set(err, "cma %s: overlaps area %s", c->name,
-						     o->name);
-		}
-		if (zone_cma_bytes(d, in, NULL) + in->reserved > in->size)
-			return gfp_error_set(err, "cma %s: zone %s holds %s of CMA and %s "
-					     "reserved, more than its %s", c->name,
-					     zone_type_names[in->type],
-					     machine_fmt_size(b1, sizeof(b1), zone_cma_bytes(d, in, NULL)),
-					     machine_fmt_size(b2, sizeof(b2), in->reserved),
-					     machine_fmt_size(b3, sizeof(b3), in->size));
-	}
-	return 0;
-}
