@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/printed.h"
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
 #include "mm/zone_load.h"
@@ -582,41 +583,52 @@ int zone_load_buddy_line(struct pglist_data *pgdat, const char *line,
 
 /* ---- zone line and lowmem_reserve ---------------------------------------- */
 
-enum zl_field {
-	ZL_FREE, ZL_BOOST, ZL_MIN, ZL_LOW, ZL_HIGH, ZL_RESERVED_HIGHATOMIC,
-	ZL_PRESENT, ZL_MANAGED, ZL_FREE_CMA, ZL_STAT, ZL_KB_STAT, ZL_IGNORED,
-};
+/* What each zone-line field (abi/printed.h names them, for every
+ * version) sets: a value kept for the checks below, a zone counter in
+ * pages or in kB as printed, or nothing (the per-cpu counts follow the pcp
+ * lists, not the text). */
+enum zl_store { ZL_VALUE, ZL_STAT, ZL_KB_STAT, ZL_IGNORED };
 
 static const struct {
-	const char *name;
-	enum zl_field field;
+	enum zl_store store;
 	int stat;               /* enum zone_stat_item for ZL_STAT/ZL_KB_STAT */
-} zl_fields[] = {
-	{ "free", ZL_FREE, 0 },
-	{ "boost", ZL_BOOST, 0 },
-	{ "min", ZL_MIN, 0 },
-	{ "low", ZL_LOW, 0 },
-	{ "high", ZL_HIGH, 0 },
-	{ "reserved_highatomic", ZL_RESERVED_HIGHATOMIC, 0 },
-	{ "active_anon", ZL_STAT, NR_ZONE_ACTIVE_ANON },
-	{ "inactive_anon", ZL_STAT, NR_ZONE_INACTIVE_ANON },
-	{ "active_file", ZL_STAT, NR_ZONE_ACTIVE_FILE },
-	{ "inactive_file", ZL_STAT, NR_ZONE_INACTIVE_FILE },
-	{ "unevictable", ZL_STAT, NR_ZONE_UNEVICTABLE },
-	{ "writepending", ZL_STAT, NR_ZONE_WRITE_PENDING },
-	{ "present", ZL_PRESENT, 0 },
-	{ "managed", ZL_MANAGED, 0 },
-	{ "mlocked", ZL_STAT, NR_MLOCK },
-	{ "slab_reclaimable", ZL_STAT, NR_ZONE_SLAB_RECLAIMABLE },
-	{ "slab_unreclaimable", ZL_STAT, NR_ZONE_SLAB_UNRECLAIMABLE },
-	{ "kernel_stack", ZL_KB_STAT, NR_ZONE_KERNEL_STACK_KB },
-	{ "pagetables", ZL_STAT, NR_ZONE_PAGETABLE },
-	{ "bounce", ZL_STAT, NR_BOUNCE },
-	/* per-cpu counts follow the pcp lists, not the text */
-	{ "free_pcp", ZL_IGNORED, 0 },
-	{ "local_pcp", ZL_IGNORED, 0 },
-	{ "free_cma", ZL_FREE_CMA, 0 },
+} zl_store[NR_ZONE_FIELDS] = {
+	[ZF_FREE] = { ZL_VALUE, 0 },
+	[ZF_BOOST] = { ZL_VALUE, 0 },
+	[ZF_MIN] = { ZL_VALUE, 0 },
+	[ZF_LOW] = { ZL_VALUE, 0 },
+	[ZF_HIGH] = { ZL_VALUE, 0 },
+	[ZF_RESERVED_HIGHATOMIC] = { ZL_VALUE, 0 },
+	[ZF_ACTIVE_ANON] = { ZL_STAT, NR_ZONE_ACTIVE_ANON },
+	[ZF_INACTIVE_ANON] = { ZL_STAT, NR_ZONE_INACTIVE_ANON },
+	[ZF_ACTIVE_FILE] = { ZL_STAT, NR_ZONE_ACTIVE_FILE },
+	[ZF_INACTIVE_FILE] = { ZL_STAT, NR_ZONE_INACTIVE_FILE },
+	[ZF_UNEVICTABLE] = { ZL_STAT, NR_ZONE_UNEVICTABLE },
+	[ZF_WRITEPENDING] = { ZL_STAT, NR_ZONE_WRITE_PENDING },
+	[ZF_PRESENT] = { ZL_VALUE, 0 },
+	[ZF_MANAGED] = { ZL_VALUE, 0 },
+	[ZF_MLOCKED] = { ZL_STAT, NR_MLOCK },
+	[ZF_SLAB_RECLAIMABLE] = { ZL_STAT, NR_ZONE_SLAB_RECLAIMABLE },
+	[ZF_SLAB_UNRECLAIMABLE] = { ZL_STAT, NR_ZONE_SLAB_UNRECLAIMABLE },
+	[ZF_KERNEL_STACK] = { ZL_KB_STAT, NR_ZONE_KERNEL_STACK_KB },
+	[ZF_PAGETABLES] = { ZL_STAT, NR_ZONE_PAGETABLE },
+	[ZF_BOUNCE] = { ZL_STAT, NR_BOUNCE },
+	[ZF_FREE_PCP] = { ZL_IGNORED, 0 },
+	[ZF_LOCAL_PCP] = { ZL_IGNORED, 0 },
+	[ZF_FREE_CMA] = { ZL_VALUE, 0 },
 };
+
+/* The zone-line field printed as "name:", whatever the version; -1 for
+ * a name no version prints. */
+static int zone_field_named(const char *s, size_t n)
+{
+	for (unsigned i = 0; i < nr_zone_line_fields; i++) {
+		const char *name = zone_line_fields[i].name;
+		if (strlen(name) == n + 1 && memcmp(name, s, n) == 0)
+			return zone_line_fields[i].field;
+	}
+	return -1;
+}
 
 static int parse_lowmem_reserve(struct pglist_data *pgdat, struct zone *zone,
 				struct logtok *t, struct gfp_error *err)
@@ -655,8 +667,8 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 	const char *s, *prev = NULL;
 	size_t n, prevn = 0;
 	struct zone *zone = NULL;
-	unsigned long val[ZL_IGNORED + 1] = { 0 };
-	bool seen[ZL_IGNORED + 1] = { false };
+	unsigned long val[NR_ZONE_FIELDS] = { 0 };
+	bool seen[NR_ZONE_FIELDS] = { false };
 	long stats[NR_VM_ZONE_STAT_ITEMS];
 	bool stat_seen[NR_VM_ZONE_STAT_ITEMS] = { false };
 
@@ -676,7 +688,6 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 	for (;;) {
 		const char *colon = memchr(s, ':', n);
 		unsigned long v;
-		size_t i;
 
 		if (!colon || n < (size_t)(colon - s) + 4 ||
 		    (memcmp(s + n - 2, "kB", 2) != 0 && memcmp(s + n - 2, "KB", 2) != 0) ||
@@ -685,27 +696,25 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 			       zone->name, (int)n, s);
 			return -1;
 		}
-		for (i = 0; i < sizeof(zl_fields) / sizeof(zl_fields[0]); i++)
-			if (tok_is(s, (size_t)(colon - s), zl_fields[i].name))
-				break;
-		if (i < sizeof(zl_fields) / sizeof(zl_fields[0])) {
-			enum zl_field f = zl_fields[i].field;
+		int f = zone_field_named(s, (size_t)(colon - s));
+		if (f >= 0) {
+			enum zl_store store = zl_store[f].store;
 			unsigned long pages = v;
 
-			if (f != ZL_KB_STAT && f != ZL_IGNORED &&
+			if (store != ZL_KB_STAT && store != ZL_IGNORED &&
 			    !kb_to_pages(pgdat, v, &pages)) {
 				gfp_error_set(err, "zone line %s: %.*s is not a whole number of %lukB pages",
 				       zone->name, (int)n, s, pages_to_kb(pgdat, 1));
 				return -1;
 			}
-			if (f == ZL_STAT || f == ZL_KB_STAT) {
-				stats[zl_fields[i].stat] = (long)pages;
-				stat_seen[zl_fields[i].stat] = true;
-			} else {
+			if (store == ZL_STAT || store == ZL_KB_STAT) {
+				stats[zl_store[f].stat] = (long)pages;
+				stat_seen[zl_store[f].stat] = true;
+			} else if (store == ZL_VALUE) {
 				val[f] = pages;
 				seen[f] = true;
 			}
-			if (f == ZL_FREE_CMA)
+			if (f == ZF_FREE_CMA)
 				break;
 		}
 		/* other vendor fields (shadow_call_stack, …) are skipped */
@@ -715,8 +724,8 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 		}
 	}
 
-	static const enum zl_field required[] = {
-		ZL_FREE, ZL_MIN, ZL_LOW, ZL_HIGH, ZL_PRESENT, ZL_MANAGED };
+	static const enum zone_field required[] = {
+		ZF_FREE, ZF_MIN, ZF_LOW, ZF_HIGH, ZF_PRESENT, ZF_MANAGED };
 	static const char *const required_names[] = {
 		"free", "min", "low", "high", "present", "managed" };
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
@@ -725,16 +734,16 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 			return -1;
 		}
 	}
-	if (val[ZL_PRESENT] != zone->present_pages || val[ZL_MANAGED] != zone->managed_pages) {
+	if (val[ZF_PRESENT] != zone->present_pages || val[ZF_MANAGED] != zone->managed_pages) {
 		gfp_error_set(err, "zone line %s: present:%lukB managed:%lukB, but the machine's zone has present:%lukB managed:%lukB",
-		       zone->name, pages_to_kb(pgdat, val[ZL_PRESENT]),
-		       pages_to_kb(pgdat, val[ZL_MANAGED]),
+		       zone->name, pages_to_kb(pgdat, val[ZF_PRESENT]),
+		       pages_to_kb(pgdat, val[ZF_MANAGED]),
 		       pages_to_kb(pgdat, zone->present_pages),
 		       pages_to_kb(pgdat, zone->managed_pages));
 		return -1;
 	}
-	if (val[ZL_MIN] > val[ZL_LOW] || val[ZL_LOW] > val[ZL_HIGH] ||
-	    val[ZL_BOOST] > val[ZL_MIN]) {
+	if (val[ZF_MIN] > val[ZF_LOW] || val[ZF_LOW] > val[ZF_HIGH] ||
+	    val[ZF_BOOST] > val[ZF_MIN]) {
 		gfp_error_set(err, "zone line %s: watermarks must satisfy boost <= min <= low <= high",
 		       zone->name);
 		return -1;
@@ -747,20 +756,20 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 
 	pthread_mutex_lock(&zone->lock);
 	/* the printed min/low/high are *_wmark_pages(): boost included */
-	zone->watermark_boost = val[ZL_BOOST];
-	zone->_watermark[WMARK_MIN] = val[ZL_MIN] - val[ZL_BOOST];
-	zone->_watermark[WMARK_LOW] = val[ZL_LOW] - val[ZL_BOOST];
-	zone->_watermark[WMARK_HIGH] = val[ZL_HIGH] - val[ZL_BOOST];
-	if (seen[ZL_RESERVED_HIGHATOMIC])
-		zone->nr_reserved_highatomic = val[ZL_RESERVED_HIGHATOMIC];
+	zone->watermark_boost = val[ZF_BOOST];
+	zone->_watermark[WMARK_MIN] = val[ZF_MIN] - val[ZF_BOOST];
+	zone->_watermark[WMARK_LOW] = val[ZF_LOW] - val[ZF_BOOST];
+	zone->_watermark[WMARK_HIGH] = val[ZF_HIGH] - val[ZF_BOOST];
+	if (seen[ZF_RESERVED_HIGHATOMIC])
+		zone->nr_reserved_highatomic = val[ZF_RESERVED_HIGHATOMIC];
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
 		if (stat_seen[i])
 			zone->vm_stat[i] = stats[i];
 	/* the free counters as printed; the buddy line's load recounts them
 	 * and uses free_cma to split its multi-letter counts */
-	zone->vm_stat[NR_FREE_PAGES] = (long)val[ZL_FREE];
-	if (seen[ZL_FREE_CMA])
-		zone->vm_stat[NR_FREE_CMA_PAGES] = (long)val[ZL_FREE_CMA];
+	zone->vm_stat[NR_FREE_PAGES] = (long)val[ZF_FREE];
+	if (seen[ZF_FREE_CMA])
+		zone->vm_stat[NR_FREE_CMA_PAGES] = (long)val[ZF_FREE_CMA];
 	pthread_mutex_unlock(&zone->lock);
 	return 0;
 }
