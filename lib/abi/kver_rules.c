@@ -118,6 +118,36 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 		"\"mm: page_alloc: fix CMA and HIGHATOMIC landing on the wrong "
 		"buddy list\" (6.6; 6.1.57+ by backport)",
 		{ { V(6, 1, 57), V(6, 2, 0) }, { V(6, 6, 0), 0 } } },
+	[KF_GFP_NOTRACK] = { "__GFP_NOTRACK",
+		"alloc_slab_page() adds __GFP_NOTRACK (kmemcheck) until 4.15",
+		BEFORE(4, 15) },
+	[KF_KMALLOC_RECLAIM] = { "kmalloc-rcl caches",
+		"KMALLOC_RECLAIM caches for __GFP_RECLAIMABLE (4.20)",
+		SINCE(4, 20) },
+	[KF_KMALLOC_SHORT_NAMES] = { "kmalloc-1k names",
+		"kmalloc_info[]: \"kmalloc-1k\" from 5.2, \"kmalloc-1024\" "
+		"before", SINCE(5, 2) },
+	[KF_KMALLOC_LARGE_COUNTED] = { "kmalloc_large counted as slab",
+		"kmalloc_order(): the pages count as NR_SLAB_UNRECLAIMABLE_B "
+		"(5.9)", SINCE(5, 9) },
+	[KF_KMALLOC_CGROUP] = { "kmalloc-cg caches",
+		"KMALLOC_CGROUP caches (5.14)", SINCE(5, 14) },
+	[KF_KMALLOC_FIX_FLAGS] = { "kmalloc_large fixes its flags",
+		"kmalloc_large(): kmalloc_fix_flags() drops GFP_SLAB_BUG_MASK "
+		"(6.1)", SINCE(6, 1) },
+	[KF_ARM64_KMALLOC_MINALIGN_8] = { "arm64 kmalloc-8",
+		"arm64 ARCH_KMALLOC_MINALIGN is 8 from 6.5 (128 before)",
+		SINCE(6, 5) },
+	[KF_SLAB_ORDER_BY_MAX_OBJECTS] = { "calc_slab_order() by max objects",
+		"calculate_order() (6.8): min_objects capped by what the "
+		"largest order holds, orders tried from the smallest",
+		SINCE(6, 8) },
+	[KF_SLAB_ALWAYS_COMP] = { "__GFP_COMP for every slab",
+		"calculate_sizes(): __GFP_COMP for every cache (6.10); above "
+		"order 0 only before", SINCE(6, 10) },
+	[KF_VMALLOC_REPORTS_HIGHMEM] = { "vmalloc reports __GFP_HIGHMEM",
+		"__vmalloc_area_node(): the warning prints the mask with "
+		"__GFP_HIGHMEM (5.13)", SINCE(5, 13) },
 	[KF_MERGE_PCPTYPES_ONLY] = { "merge within pcp types",
 		"__free_one_page(): buddies of different pageblock types merge "
 		"unless one is isolated (before 5.18) or not a pcp type (5.18)",

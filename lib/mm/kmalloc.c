@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "mm/internal.h"
 #include "mm/slab.h"
 
@@ -36,7 +37,7 @@ static void *kmalloc_large(struct kheap *h, struct kheap_thread *t,
 {
 	struct pglist_data *pgdat = h->pgdat;
 	gfp_t flags = gfp;
-	if (pgdat->kv >= KVER(6, 1, 0) && (flags & GFP_SLAB_BUG_MASK))
+	if (kver_has(pgdat->kv, KF_KMALLOC_FIX_FLAGS) && (flags & GFP_SLAB_BUG_MASK))
 		flags &= ~GFP_SLAB_BUG_MASK;    /* kmalloc_fix_flags() */
 	flags |= __GFP_COMP;
 	if (order >= pgdat->nr_page_orders) {
@@ -59,8 +60,7 @@ static void *kmalloc_large(struct kheap *h, struct kheap_thread *t,
 	struct page *page = pfn_to_page(pgdat, pfn);
 	page->private = KHEAP_PAGE_LARGE | order;
 	page->owner = NULL;
-	/* 5.9 counts kmalloc_large pages as unreclaimable slab */
-	if (pgdat->kv >= KVER(5, 9, 0))
+	if (kver_has(pgdat->kv, KF_KMALLOC_LARGE_COUNTED))
 		kheap_stat_add(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE], 1L << order);
 	char *p = kheap_page_address(h, pfn);
 	if (gfp & __GFP_ZERO)
@@ -77,7 +77,7 @@ bool kmalloc_large_free(struct kheap *h, struct kheap_thread *t,
 	if ((uintptr_t)p & (h->page_size - 1))
 		return false;
 	page->private = 0;
-	if (pgdat->kv >= KVER(5, 9, 0))
+	if (kver_has(pgdat->kv, KF_KMALLOC_LARGE_COUNTED))
 		kheap_stat_add(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE], -(1L << order));
 	kheap_free_frames(h, t, page_to_pfn(pgdat, page), order);
 	return true;

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "abi/kver_rules.h"
 #include "mm/slab.h"
 
 #include <stdio.h>
@@ -189,7 +190,7 @@ static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
 		flags &= ~GFP_SLAB_BUG_MASK;
 	flags &= GFP_RECLAIM_MASK | GFP_CONSTRAINT_MASK;
 	flags |= s->allocflags;
-	if (pgdat->kv < KVER(4, 15, 0))         /* alloc_slab_page() */
+	if (kver_has(pgdat->kv, KF_GFP_NOTRACK))   /* alloc_slab_page() */
 		flags |= __GFP_NOTRACK;
 
 	gfp_t alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
@@ -623,13 +624,13 @@ static struct kmem_cache *cache_alloc_desc(struct kheap *h)
 	return NULL;
 }
 
-/* kmalloc_info[] names: "kmalloc-1k" from 5.2 ("kmalloc-1024" before) */
+/* kmalloc_info[] names */
 static void kmalloc_name(const struct kheap *h, enum kmalloc_cache_type type,
 			 unsigned idx, char *buf, size_t len)
 {
 	size_t bytes = idx == 1 ? 96 : idx == 2 ? 192 : (size_t)1 << idx;
 	const char *prefix = kmalloc_type_prefix[type];
-	if (bytes >= 1024 && h->pgdat->kv >= KVER(5, 2, 0)) {
+	if (bytes >= 1024 && kver_has(h->pgdat->kv, KF_KMALLOC_SHORT_NAMES)) {
 		if (bytes >= (1u << 20))
 			snprintf(buf, len, "%s%zuM", prefix, bytes >> 20);
 		else
@@ -788,9 +789,10 @@ int slab_init(struct kheap *h, struct gfp_error *err)
 {
 	struct pglist_data *pgdat = h->pgdat;
 
-	/* arm64 kept a 128-byte ARCH_KMALLOC_MINALIGN until 6.5 */
+	/* arm64's ARCH_KMALLOC_MINALIGN */
 	bool arm64 = pgdat->desc && strcmp(pgdat->desc->arch, "arm64") == 0;
-	h->kmalloc_shift_low = arm64 && pgdat->kv < KVER(6, 5, 0) ? 7 : 3;
+	h->kmalloc_shift_low = arm64 &&
+		!kver_has(pgdat->kv, KF_ARM64_KMALLOC_MINALIGN_8) ? 7 : 3;
 	h->kmalloc_shift_high = h->page_shift + 1;
 	h->kmalloc_max_cache_size = (size_t)1 << h->kmalloc_shift_high;
 	h->kmalloc_max_size = h->page_size << (pgdat->nr_page_orders - 1);
@@ -799,8 +801,8 @@ int slab_init(struct kheap *h, struct gfp_error *err)
 	setup_size_index(h);
 
 	h->has_type[KMALLOC_NORMAL] = true;
-	h->has_type[KMALLOC_RECLAIM] = pgdat->kv >= KVER(4, 20, 0);
-	h->has_type[KMALLOC_CGROUP] = pgdat->kv >= KVER(5, 14, 0);
+	h->has_type[KMALLOC_RECLAIM] = kver_has(pgdat->kv, KF_KMALLOC_RECLAIM);
+	h->has_type[KMALLOC_CGROUP] = kver_has(pgdat->kv, KF_KMALLOC_CGROUP);
 	for (unsigned z = 0; z < pgdat->nr_zones; z++)
 		if (pgdat->node_zones[z].type == ZONE_DMA)
 			h->has_type[KMALLOC_DMA] = true;

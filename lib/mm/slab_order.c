@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include "abi/kver_rules.h"
 #include "mm/internal.h"
 #include "mm/slab.h"
 
@@ -55,7 +56,7 @@ static int calculate_order(const struct kheap *h, unsigned size)
 	unsigned min_objects = h->min_objects;
 	unsigned order;
 
-	if (h->pgdat->kv >= KVER(6, 8, 0)) {
+	if (kver_has(h->pgdat->kv, KF_SLAB_ORDER_BY_MAX_OBJECTS)) {
 		if (max_objects < 1)
 			max_objects = 1;
 		if (min_objects > max_objects)
@@ -127,9 +128,8 @@ int slab_cache_open(struct kheap *h, struct kmem_cache *s)
 		s->oo_objects = MAX_OBJS_PER_PAGE;
 	if (s->min_objects > MAX_OBJS_PER_PAGE)
 		s->min_objects = MAX_OBJS_PER_PAGE;
-	/* 6.10 sets __GFP_COMP for every cache; before, only above order 0 */
 	s->allocflags = 0;
-	if (order > 0 || h->pgdat->kv >= KVER(6, 10, 0))
+	if (order > 0 || kver_has(h->pgdat->kv, KF_SLAB_ALWAYS_COMP))
 		s->allocflags |= __GFP_COMP;
 	if (s->flags & SLAB_CACHE_DMA)
 		s->allocflags |= GFP_DMA;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "abi/kver_rules.h"
 #include "mm/slab.h"
 
 /* HASH_ADD under HASH_NONFATAL_OOM: the function's hash_oom says so */
@@ -247,7 +248,8 @@ static void vmalloc_masks(const struct kheap *h, gfp_t gfp, gfp_t *page_gfp,
 {
 	gfp_t highmem = (gfp & (__GFP_DMA | __GFP_DMA32)) ? 0 : __GFP_HIGHMEM;
 	*page_gfp = gfp | highmem | __GFP_NOWARN;
-	*report_gfp = h->pgdat->kv >= KVER(5, 13, 0) ? gfp | highmem : gfp;
+	*report_gfp = kver_has(h->pgdat->kv, KF_VMALLOC_REPORTS_HIGHMEM) ?
+		      gfp | highmem : gfp;
 }
 
 void *kheap_vmalloc(struct kheap *h, struct kheap_thread *t, size_t size,
