@@ -102,6 +102,34 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 	[KF_COSTLY_NEEDS_GFP_IO] = { "costly retry needs __GFP_IO",
 		"__alloc_pages_slowpath(): a costly request without __GFP_IO "
 		"cannot compact and gives up (6.0)", SINCE(6, 0) },
+	[KF_FALLBACK_STEALS] = { "fallback steals onto the requested lists",
+		"__rmqueue_fallback() steals onto the requested type's lists "
+		"and __rmqueue() retries (4.13); before, it takes the largest "
+		"fallback block and expands it", SINCE(4, 13) },
+	[KF_KSWAPD_WAKE_ON_BOOST] = { "kswapd woken on a boost only",
+		"steal_suitable_fallback(): ZONE_BOOSTED_WATERMARK wakes kswapd "
+		"only when the boost grew (5.6)", SINCE(5, 6) },
+	[KF_CMA_BY_ALLOC_CMA] = { "CMA by ALLOC_CMA, balanced",
+		"__rmqueue(): CMA for ALLOC_CMA requests, taken first when over "
+		"half the zone's free memory is CMA (5.7); for every movable "
+		"request as a fallback before", SINCE(5, 7) },
+	[KF_FALLBACK_RETURNS_PAGE] = { "steal_suitable_fallback returns the page",
+		"__rmqueue_fallback(): a block it cannot claim stays on the "
+		"fallback type's lists (6.10)", SINCE(6, 10) },
+	[KF_MOVE_FREEPAGES_WHOLE_BLOCK] = { "move_freepages_block whole blocks",
+		"move_freepages_block() refuses a pageblock that straddles the "
+		"zone, and its callers see the refusal (6.10)", SINCE(6, 10) },
+	[KF_RMQUEUE_CLAIM_STEAL] = { "__rmqueue_claim, __rmqueue_steal",
+		"rmqueue_mode (6.15; 6.12.29+ by backport)",
+		{ { V(6, 12, 29), V(6, 13, 0) }, { V(6, 15, 0), 0 } } },
+	[KF_HIGHATOMIC_LIMIT_ROUNDED] = { "highatomic limit in pageblocks",
+		"reserve_highatomic_pageblock(): 1% of the zone rounded up to "
+		"pageblocks, none when 1% is under a pageblock (6.12); 1% plus a "
+		"pageblock before", SINCE(6, 12) },
+	[KF_HIGHATOMIC_LARGE_BLOCKS] = { "highatomic blocks above a pageblock",
+		"reserve/unreserve_highatomic_pageblock(): a block of pageblock "
+		"order or more is reserved and given back whole (6.12)",
+		SINCE(6, 12) },
 	[KF_PCP_HIGH_ORDER] = { "high-order pcp lists",
 		"\"mm/page_alloc: allow high-order pages to be stored on the "
 		"per-cpu lists\" (5.14): orders up to PAGE_ALLOC_COSTLY_ORDER, "

@@ -18,14 +18,14 @@
 
 #include <string.h>
 
+#include "abi/kver_rules.h"
 #include "mm/deferred.h"
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
 
 static bool kv_claim_steal(kver_t kv)
 {
-	return kv >= KVER(6, 15, 0) ||
-	       (kv >= KVER(6, 12, 29) && kv < KVER(6, 13, 0));
+	return kver_has(kv, KF_RMQUEUE_CLAIM_STEAL);
 }
 
 /* ---- free lists ------------------------------------------------------ */
@@ -80,7 +80,7 @@ void move_to_free_list(struct zone *zone, unsigned long pfn, int mt)
 	unsigned order = page->order;
 
 	del_page_from_free_list(zone, pfn);
-	add_to_free_list(zone, pfn, order, mt, zkv(zone) >= KVER(5, 10, 0));
+	add_to_free_list(zone, pfn, order, mt, kver_has(zkv(zone), KF_FREE_TO_TAIL));
 }
 
 /* expand(): split [pfn, +2^high) down to 2^low, returning the upper halves
@@ -249,7 +249,7 @@ static bool pageblock_range(struct zone *zone, unsigned long pfn,
 	*start = pfn & ~(pb_pages(zone) - 1);
 	*end = *start + pb_pages(zone);
 	if (*start < zone->zone_start_pfn) {
-		if (zkv(zone) >= KVER(6, 10, 0))
+		if (kver_has(zkv(zone), KF_MOVE_FREEPAGES_WHOLE_BLOCK))
 			return false;
 		*start = pfn;
 	}
@@ -291,10 +291,11 @@ static void boost_after_fallback(struct zone *zone, unsigned alloc_flags)
 {
 	kver_t kv = zkv(zone);
 
-	if (kv < KVER(5, 0, 0))
+	if (!kver_has(kv, KF_WATERMARK_BOOST))
 		return;
 	bool boosted = boost_watermark(zone);
-	if ((boosted || kv < KVER(5, 6, 0)) && (alloc_flags & ALLOC_KSWAPD))
+	if ((boosted || !kver_has(kv, KF_KSWAPD_WAKE_ON_BOOST)) &&
+	    (alloc_flags & ALLOC_KSWAPD))
 		zone->boosted = true;
 }
 
@@ -405,7 +406,7 @@ static int find_fallback_order(struct zone *zone, unsigned order, int start_mt,
 	int min_order = (int)order;
 	int co;
 
-	if (zkv(zone) >= KVER(5, 0, 0) && (alloc_flags & ALLOC_NOFRAGMENT) &&
+	if (kver_has(zkv(zone), KF_ALLOC_NOFRAGMENT) && (alloc_flags & ALLOC_NOFRAGMENT) &&
 	    order < pb_order(zone))
 		min_order = (int)pb_order(zone);
 
@@ -566,15 +567,16 @@ unsigned long __rmqueue(struct zone *zone, unsigned order, int mt,
 {
 	kver_t kv = zkv(zone);
 	unsigned long pfn;
-	/* CMA as a fallback: for movable requests until 5.6, for ALLOC_CMA
-	 * from 5.7 (which also brought the balancing below) */
-	bool cma_ok = kv >= KVER(5, 7, 0) ? (alloc_flags & ALLOC_CMA) != 0 :
+	/* CMA as a fallback: for movable requests, or (KF_CMA_BY_ALLOC_CMA)
+	 * for ALLOC_CMA, which also brought the balancing below */
+	bool cma_ok = kver_has(kv, KF_CMA_BY_ALLOC_CMA) ?
+		      (alloc_flags & ALLOC_CMA) != 0 :
 					    mt == MIGRATE_MOVABLE;
 
 	/* Balance movable allocations between regular and CMA areas by
 	 * allocating from CMA when over half of the zone's free memory is in
-	 * the CMA area (5.7+). */
-	if (kv >= KVER(5, 7, 0) && (alloc_flags & ALLOC_CMA) &&
+	 * the CMA area. */
+	if (kver_has(kv, KF_CMA_BY_ALLOC_CMA) && (alloc_flags & ALLOC_CMA) &&
 	    zone->vm_stat[NR_FREE_CMA_PAGES] > zone->vm_stat[NR_FREE_PAGES] / 2) {
 		pfn = rmqueue_smallest_locked(zone, order, MIGRATE_CMA);
 		if (pfn != PFN_NIL)
@@ -625,9 +627,9 @@ unsigned long __rmqueue(struct zone *zone, unsigned order, int mt,
 			if (pfn != PFN_NIL)
 				return pfn;
 		}
-		if (kv < KVER(4, 13, 0))
+		if (!kver_has(kv, KF_FALLBACK_STEALS))
 			return rmqueue_fallback_v4(zone, order, mt);
-		if (kv >= KVER(6, 10, 0))
+		if (kver_has(kv, KF_FALLBACK_RETURNS_PAGE))
 			return rmqueue_fallback_v610(zone, order, mt, alloc_flags);
 		if (!rmqueue_fallback_v5(zone, order, mt, alloc_flags))
 			return PFN_NIL;
@@ -722,7 +724,7 @@ void __free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 			 * CMA, ISOLATE) and another */
 			int bmt = get_pageblock_migratetype(pgdat, buddy);
 			if (bmt != mt &&
-			    (kv >= KVER(5, 18, 0) ?
+			    (kver_has(kv, KF_MERGE_PCPTYPES_ONLY) ?
 			     (!migratetype_is_mergeable(mt) ||
 			      !migratetype_is_mergeable(bmt)) :
 			     (mt == MIGRATE_ISOLATE || bmt == MIGRATE_ISOLATE)))
@@ -730,7 +732,7 @@ void __free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 			del_page_from_free_list(zone, buddy);
 			/* 6.10+: match the buddy's type so a later expand()
 			 * puts the halves on the right lists */
-			if (kv >= KVER(6, 10, 0) && bmt != mt)
+			if (kver_has(kv, KF_FREE_LIST_BY_PAGEBLOCK) && bmt != mt)
 				change_pageblock_range(zone, buddy, order, mt);
 		} else {
 			del_page_from_free_list(zone, buddy);
@@ -738,7 +740,7 @@ void __free_one_page(struct zone *zone, unsigned long pfn, unsigned order,
 		pfn &= ~(1UL << order);
 		order++;
 	}
-	if (!(to_tail && kv >= KVER(5, 10, 0)))
+	if (!(to_tail && kver_has(kv, KF_FREE_TO_TAIL)))
 		to_tail = buddy_merge_likely(zone, pfn, order);
 	add_to_free_list(zone, pfn, order, mt, to_tail);
 }
@@ -749,7 +751,8 @@ static int free_migratetype(struct zone *zone, unsigned long pfn, int mt)
 {
 	int pb_mt = get_pageblock_migratetype(zone->zone_pgdat, pfn);
 
-	if (zkv(zone) >= KVER(6, 10, 0) || pb_mt == MIGRATE_ISOLATE ||
+	if (kver_has(zkv(zone), KF_FREE_LIST_BY_PAGEBLOCK) ||
+	    pb_mt == MIGRATE_ISOLATE ||
 	    mt == MIGRATE_ISOLATE)
 		return pb_mt;
 	return mt;

@@ -3,6 +3,7 @@
  * atomic allocation, and given back before the OOM killer. */
 #include "config.h"
 
+#include "abi/kver_rules.h"
 #include "mm/internal.h"
 
 void reserve_highatomic_pageblock(struct zone *zone, unsigned long pfn,
@@ -12,9 +13,7 @@ void reserve_highatomic_pageblock(struct zone *zone, unsigned long pfn,
 	kver_t kv = pgdat->kv;
 	unsigned long max_managed;
 
-	/* 1% of the zone plus a pageblock; 6.12: 1% rounded up to whole
-	 * pageblocks, and none at all when 1% is less than a pageblock */
-	if (kv >= KVER(6, 12, 0)) {
+	if (kver_has(kv, KF_HIGHATOMIC_LIMIT_ROUNDED)) {
 		if (zone->managed_pages / 100 < pb_pages(zone))
 			return;
 		max_managed = (zone->managed_pages / 100 + pb_pages(zone) - 1) &
@@ -29,12 +28,12 @@ void reserve_highatomic_pageblock(struct zone *zone, unsigned long pfn,
 	int mt = get_pageblock_migratetype(pgdat, pfn);
 	if (!migratetype_is_mergeable(mt))
 		goto out;
-	if (kv >= KVER(6, 12, 0) && order >= pb_order(zone)) {
+	if (kver_has(kv, KF_HIGHATOMIC_LARGE_BLOCKS) && order >= pb_order(zone)) {
 		change_pageblock_range(zone, pfn, order, MIGRATE_HIGHATOMIC);
 		zone->nr_reserved_highatomic += 1UL << order;
 	} else {
 		if (move_freepages_block(zone, pfn, MIGRATE_HIGHATOMIC) < 0 &&
-		    kv >= KVER(6, 10, 0))
+		    kver_has(kv, KF_MOVE_FREEPAGES_WHOLE_BLOCK))
 			goto out;
 		set_pageblock_migratetype(pgdat, pfn, MIGRATE_HIGHATOMIC);
 		zone->nr_reserved_highatomic += pb_pages(zone);
@@ -64,7 +63,7 @@ bool unreserve_highatomic_pageblock(struct pglist_data *pgdat,
 			if (get_pageblock_migratetype(pgdat, pfn) ==
 			    MIGRATE_HIGHATOMIC) {
 				unsigned long size = pb_pages(zone);
-				if (pgdat->kv >= KVER(6, 12, 0) &&
+				if (kver_has(pgdat->kv, KF_HIGHATOMIC_LARGE_BLOCKS) &&
 				    (1UL << o) > size)
 					size = 1UL << o;
 				if (size > zone->nr_reserved_highatomic)
@@ -72,7 +71,8 @@ bool unreserve_highatomic_pageblock(struct pglist_data *pgdat,
 				zone->nr_reserved_highatomic -= size;
 			}
 			long moved;
-			if (pgdat->kv >= KVER(6, 12, 0) && o >= pb_order(zone)) {
+			if (kver_has(pgdat->kv, KF_HIGHATOMIC_LARGE_BLOCKS) &&
+			    o >= pb_order(zone)) {
 				move_to_free_list(zone, pfn, mt);
 				change_pageblock_range(zone, pfn, o, mt);
 				moved = 1;
