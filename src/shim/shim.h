@@ -94,7 +94,7 @@ extern struct shim shim;
 extern __thread struct shim_thread shim_self
 	__attribute__((tls_model("initial-exec")));
 
-/* init.c: build the machine if nobody has.  Returns false when called
+/* boot.c: build the machine if nobody has.  Returns false when called
  * re-entrantly by the booting thread (the caller fails with ENOMEM).  A bad
  * configuration never returns: the options layer's message goes to stderr
  * and the process exits with status 2. */
@@ -186,12 +186,12 @@ void *shim_failed(struct kheap_thread *kt);
 void *shim_refused(void);
 
 /* snapshot_shim.c: GFPSHIM_SNAPSHOT.  Called once at the end of boot:
- * installs the snapshot signal's handler; the exit snapshot is written by
- * a destructor. */
+ * installs the snapshot signal's handler; the exit snapshot is
+ * written by a destructor. */
 void shim_snapshot_init(void);
 
-/* crash.c: GFPSHIM_CRASH_TRACE.  Called once at the end of boot: installs
- * the crash signals' handler where the program has none. */
+/* crash.c: GFPSHIM_CRASH_TRACE.  Called once at the end of boot:
+ * installs the crash signals' handler where the program has none. */
 void shim_crash_init(void);
 
 /* Is p inside a region the shim handed out? */

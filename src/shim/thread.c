@@ -9,11 +9,6 @@
 
 #include "mm/page_alloc.h"
 
-/* initial-exec TLS: a dlopen-style TLS block would be allocated by libc
- * with malloc on first touch, which would recurse into us. */
-__thread struct shim_thread shim_self
-	__attribute__((tls_model("initial-exec")));
-
 static void thread_link(struct shim_thread *st)
 {
 	pthread_mutex_lock(&shim.threads_lock);
