@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "shim/shim.h"
+#include "shim/reporting.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 __attribute__((constructor)) static void shim_constructor(void)
 {
 	shim_thread_attach();
+	if (shim_ready())
+		logsink_check();
 }
 
 /* ---- <gfpshim/gfpshim.h> ------------------------------------------------ */

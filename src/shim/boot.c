@@ -143,7 +143,6 @@ static void build(void)
 		shim.heap.may_fail = shim_may_fail;
 		shim.heap.fault_arg = &shim.fault;
 	}
-	shim_threads_init();
 	/* GFPSHIM_SNAPSHOT's signal handler (snapshot_shim.c) */
 	shim_snapshot_init();
 	shim_crash_init();      /* GFPSHIM_CRASH_TRACE (crash.c) */
@@ -164,9 +163,6 @@ bool shim_boot(void)
 			shim_leave();
 			atomic_store_explicit(&shim.state, SHIM_READY,
 					      memory_order_release);
-			/* registering may allocate: only once we can serve it */
-			pthread_atfork(shim_fork_prepare, shim_fork_parent,
-				       shim_fork_child);
 			return true;
 		}
 	}

@@ -55,6 +55,11 @@ struct failure_facts {
 
 /* ---- logsink.c ---------------------------------------------------------- */
 
+/* A GFPSHIM_LOG file that cannot be opened stops the program before main,
+ * with the variable, the value and what was expected (the constructor
+ * calls this once the shim has booted). */
+void logsink_check(void);
+
 /* GFPSHIM_LOG asks for JSON lines ("json:" before the destination). */
 bool logsink_json(void);
 /* Write one whole report (several lines) with a single write(2) to the

@@ -4,7 +4,11 @@
 
 #include "shim/shim.h"
 
-struct shim shim = { .state = SHIM_OFF };
+struct shim shim = {
+	.state = SHIM_OFF,
+	.threads_lock = PTHREAD_MUTEX_INITIALIZER,
+	.map_lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 /* initial-exec TLS: a dlopen-style TLS block would be allocated by libc
  * with malloc on first touch, which would recurse into us. */

@@ -107,7 +107,8 @@ static inline bool shim_ready(void)
 }
 
 /* thread.c: the calling thread's heap state, attaching the thread (and
- * booting the shim) on first use; NULL when the shim cannot run yet. */
+ * booting the shim) on first use; NULL when the shim cannot run yet.  The
+ * first attach creates the thread key and registers the fork handlers. */
 struct kheap_thread *shim_thread_attach(void);
 
 static inline struct kheap_thread *shim_thread(void)
@@ -122,7 +123,7 @@ static inline struct kheap_thread *shim_thread(void)
 static inline void shim_enter(void) { shim_self.depth++; }
 static inline void shim_leave(void) { shim_self.depth--; }
 
-void shim_threads_init(void);           /* thread key, atfork handlers */
+/* thread.c registers these on the first attach after boot */
 void shim_fork_prepare(void);
 void shim_fork_parent(void);
 void shim_fork_child(void);

@@ -2,6 +2,8 @@
  * thread exits; every lock held across fork() in one order. */
 #include "config.h"
 
+#include <stdatomic.h>
+
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -36,6 +38,16 @@ static void thread_unlink(struct shim_thread *st)
 	pthread_mutex_unlock(&shim.threads_lock);
 }
 
+static void thread_exit(void *arg);
+
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static atomic_bool atfork_registered;
+
+static void thread_key_create(void)
+{
+	pthread_key_create(&shim.thread_key, thread_exit);
+}
+
 struct kheap_thread *shim_thread_attach(void)
 {
 	struct shim_thread *st = &shim_self;
@@ -44,6 +56,7 @@ struct kheap_thread *shim_thread_attach(void)
 		return st->kt;
 	if (!shim_ready())
 		return NULL;
+	pthread_once(&thread_key_once, thread_key_create);
 	struct kheap_thread *kt = kheap_thread_attach(&shim.heap);
 	if (!kt)
 		return NULL;
@@ -59,6 +72,11 @@ struct kheap_thread *shim_thread_attach(void)
 	st->state = st->state == THREAD_NEW ? THREAD_LIVE : THREAD_GONE;
 	int saved = errno;
 	pthread_setspecific(shim.thread_key, st);
+	/* the first thread attached after boot registers the fork handlers;
+	 * registering may allocate, which finds this thread attached */
+	if (!atomic_exchange(&atfork_registered, true))
+		pthread_atfork(shim_fork_prepare, shim_fork_parent,
+			       shim_fork_child);
 	errno = saved;
 	return kt;
 }
@@ -165,9 +183,3 @@ void shim_fork_child(void)
 	shim_leave();
 }
 
-void shim_threads_init(void)
-{
-	pthread_mutex_init(&shim.threads_lock, NULL);
-	pthread_mutex_init(&shim.map_lock, NULL);
-	pthread_key_create(&shim.thread_key, thread_exit);
-}
