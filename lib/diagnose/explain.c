@@ -392,7 +392,8 @@ static void explain_request(struct explanation *ex, const struct log_report *rep
 	ex->migratetype = gfp_migratetype(ex->gfp);
 	ex->can_reclaim = (ex->gfp & __GFP_DIRECT_RECLAIM) != 0;
 	ex->alloc_flags = gfp_to_alloc_flags(&ex->node, ex->gfp, ex->order);
-	explain_alloc_flags_text(ex);
+	alloc_flags_format(ex->alloc_flags_text, sizeof(ex->alloc_flags_text),
+			   ex->alloc_flags, ex->kv, ALLOC_NOFRAGMENT);
 	/* the zone gfp_zone() names, until the printed zones say more */
 	snprintf(ex->highest_zone, sizeof(ex->highest_zone), "%s",
 		 (ex->gfp & __GFP_DMA) ? "DMA" : (ex->gfp & __GFP_DMA32) ? "DMA32" :

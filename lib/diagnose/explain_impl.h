@@ -22,7 +22,6 @@ void explain_zone_blocks(struct explanation *ex, struct explain_zone *ez,
 			const struct log_zone *lz);
 void explain_judge_zone(struct explanation *ex, struct explain_zone *ez,
 		       const struct log_zone *lz);
-void explain_alloc_flags_text(struct explanation *ex);
 void explain_usage_numbers(struct explanation *ex, const struct log_report *rep);
 
 /* ---- words (explain_format.c) ------------------------------------------ */

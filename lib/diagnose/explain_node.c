@@ -240,29 +240,6 @@ void explain_judge_zone(struct explanation *ex, struct explain_zone *ez,
 		ez->why = EV_WATERMARK;
 }
 
-void explain_alloc_flags_text(struct explanation *ex)
-{
-	static const struct { unsigned bit; const char *old, *split; } names[] = {
-		{ ALLOC_NO_WATERMARKS, "ALLOC_NO_WATERMARKS", "ALLOC_NO_WATERMARKS" },
-		{ ALLOC_OOM, "ALLOC_OOM", "ALLOC_OOM" },
-		{ ALLOC_HARDER, "ALLOC_HARDER", "ALLOC_NON_BLOCK" },
-		{ ALLOC_HIGH, "ALLOC_HIGH", "ALLOC_MIN_RESERVE" },
-		{ ALLOC_CPUSET, "ALLOC_CPUSET", "ALLOC_CPUSET" },
-		{ ALLOC_CMA, "ALLOC_CMA", "ALLOC_CMA" },
-		{ ALLOC_HIGHATOMIC, "ALLOC_HIGHATOMIC", "ALLOC_HIGHATOMIC" },
-		{ ALLOC_KSWAPD, "ALLOC_KSWAPD", "ALLOC_KSWAPD" },
-	};
-	bool split = kver_alloc_reserves_split(ex->kv);
-	size_t n = (size_t)snprintf(ex->alloc_flags_text,
-				    sizeof(ex->alloc_flags_text), "ALLOC_WMARK_MIN");
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((ex->alloc_flags & names[i].bit) && n < sizeof(ex->alloc_flags_text))
-			n += (size_t)snprintf(ex->alloc_flags_text + n,
-					      sizeof(ex->alloc_flags_text) - n, "|%s",
-					      split ? names[i].split : names[i].old);
-}
-
 void explain_usage_numbers(struct explanation *ex, const struct log_report *rep)
 {
 	struct explain_usage *u = &ex->usage;
