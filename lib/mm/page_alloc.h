@@ -46,6 +46,14 @@ static inline bool kver_alloc_reserves_split(kver_t kv)
 	return kver_has(kv, KF_ALLOC_RESERVES_SPLIT);
 }
 
+/* One ALLOC_* flag's name in kernel kv; NULL for a flag kv has no name for
+ * (ALLOC_HIGHATOMIC before the split). */
+const char *alloc_flag_name(unsigned flag, kver_t kv);
+/* alloc_flags as kv names them, "ALLOC_WMARK_MIN|ALLOC_CPUSET|...", into
+ * buf, cut at its end; the flags in omit are left out. */
+void alloc_flags_format(char *buf, size_t len, unsigned flags, kver_t kv,
+			unsigned omit);
+
 /* Why a request did not get memory. */
 enum alloc_verdict {
 	ALLOC_OK,                       /* pages were taken */

@@ -88,36 +88,6 @@ int cmd_replay_load(const char *cmd, const char *path, unsigned report,
 
 /* ---- --check -------------------------------------------------------------------- */
 
-static const struct {
-	unsigned flag;
-	const char *old, *split;        /* ≤6.2 name, 6.3+ name */
-} alloc_flag_names[] = {
-	{ ALLOC_NO_WATERMARKS, "ALLOC_NO_WATERMARKS", "ALLOC_NO_WATERMARKS" },
-	{ ALLOC_OOM, "ALLOC_OOM", "ALLOC_OOM" },
-	{ ALLOC_HARDER, "ALLOC_HARDER", "ALLOC_NON_BLOCK" },
-	{ ALLOC_HIGH, "ALLOC_HIGH", "ALLOC_MIN_RESERVE" },
-	{ ALLOC_CPUSET, "ALLOC_CPUSET", "ALLOC_CPUSET" },
-	{ ALLOC_CMA, "ALLOC_CMA", "ALLOC_CMA" },
-	{ ALLOC_NOFRAGMENT, "ALLOC_NOFRAGMENT", "ALLOC_NOFRAGMENT" },
-	{ ALLOC_HIGHATOMIC, NULL, "ALLOC_HIGHATOMIC" },
-	{ ALLOC_KSWAPD, "ALLOC_KSWAPD", "ALLOC_KSWAPD" },
-};
-
-static void print_alloc_flags(unsigned flags, kver_t kv)
-{
-	static const char *const wmark[] = { "ALLOC_WMARK_MIN", "ALLOC_WMARK_LOW",
-		"ALLOC_WMARK_HIGH", "ALLOC_WMARK_?" };
-	bool split = kver_alloc_reserves_split(kv);
-
-	printf("%s", wmark[flags & ALLOC_WMARK_MASK]);
-	for (size_t i = 0; i < sizeof(alloc_flag_names) / sizeof(alloc_flag_names[0]); i++) {
-		const char *name = split ? alloc_flag_names[i].split :
-			alloc_flag_names[i].old;
-		if ((flags & alloc_flag_names[i].flag) && name)
-			printf("|%s", name);
-	}
-}
-
 /* The lists __zone_watermark_ok()'s order loop lets this request count
  * (zone_has_block() in watermark.c, for display). */
 static unsigned usable_lists(kver_t kv, unsigned flags)
@@ -253,8 +223,9 @@ static int check(struct pglist_data *pgdat, const char *order_text,
 	       pgdat->node_zones[out.highest_zoneidx].name);
 	printf("%s: ", (out.alloc_flags & ALLOC_WMARK_MASK) == ALLOC_WMARK_LOW ?
 	       "fast path" : "slow path");
-	print_alloc_flags(out.alloc_flags, kv);
-	printf("\n\n");
+	char flags[160];
+	alloc_flags_format(flags, sizeof(flags), out.alloc_flags, kv, 0);
+	printf("%s\n\n", flags);
 	for (unsigned i = 0; i < out.nr_attempts; i++)
 		print_zone(pgdat, &out.attempts[i],
 			   &before[out.attempts[i].zone_idx], order,
