@@ -9,6 +9,20 @@
 #define BEFORE(major, minor) { { 1, V(major, minor, 0) } }
 
 const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
+	[KF_ARM64_ZONE_DMA32] = { "arm64 ZONE_DMA32",
+		"arm64's ZONE_DMA became ZONE_DMA32 (5.0)", SINCE(5, 0) },
+	[KF_ARM64_ZONE_DMA] = { "arm64 ZONE_DMA and ZONE_DMA32",
+		"\"arm64: use both ZONE_DMA and ZONE_DMA32\" (5.5)", SINCE(5, 5) },
+	[KF_ARM64_DMA_32BIT] = { "arm64 zone_dma_bits from dma-ranges",
+		"arm64 ZONE_DMA is 30 bits in 5.5–5.10; from 5.11 zone_dma_bits "
+		"comes from the firmware's dma-ranges, 32 when nothing limits it",
+		SINCE(5, 11) },
+	[KF_CMA_PAGEBLOCK_ALIGNED] = { "CMA aligned to a pageblock",
+		"cma_declare_contiguous(): CMA_MIN_ALIGNMENT_BYTES, a pageblock "
+		"(5.18); the largest buddy block before", SINCE(5, 18) },
+	[KF_X86_CMA_ABOVE_4G] = { "x86_64 CMA bottom-up above 4G",
+		"x86_64 places the CMA area bottom-up above 4G (5.9); at the top "
+		"of RAM before", SINCE(5, 9) },
 	[KF_FREE_TO_TAIL] = { "FPI_TO_TAIL",
 		"__free_pages_core(): boot memory goes to the tail of its list "
 		"(5.10), so a booted node hands out its lowest frames first",
@@ -243,4 +257,10 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 	[KF_GFP_NAMES_IN_PRINTK] = { "%pGg",
 		"\"mm, printk: introduce new format string for flags\" (4.5); "
 		"before, only tracepoints named the flags", SINCE(4, 5) },
+	[KF_SLUB_OOM_GFP_COMMA] = { "slab_out_of_memory gfp=",
+		"slab_out_of_memory(): \"on node -1, gfp=%#x(%pGg)\" (4.5); "
+		"\"(gfp=%#x)\" before", SINCE(4, 5) },
+	[KF_SLUB_OOM_CPU] = { "slab_out_of_memory CPU",
+		"slab_out_of_memory(): \"on CPU %u (of node %d)\" (6.12)",
+		SINCE(6, 12) },
 };

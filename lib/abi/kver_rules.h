@@ -11,6 +11,12 @@
 #include "abi/kver.h"
 
 enum kver_feature {
+	/* the machine a kernel boots (arch setup, mm/cma.c) */
+	KF_ARM64_ZONE_DMA32,
+	KF_ARM64_ZONE_DMA,
+	KF_ARM64_DMA_32BIT,
+	KF_CMA_PAGEBLOCK_ALIGNED,
+	KF_X86_CMA_ABOVE_4G,
 	/* boot (mm/page_alloc.c, mm/mm_init.c) */
 	KF_FREE_TO_TAIL,
 	KF_WATERMARK_BOOST,
@@ -84,6 +90,8 @@ enum kver_feature {
 	KF_CMA_FAILURE_MESSAGE,
 	KF_CMA_AREA_NAME,
 	KF_CMA_FROM___CMA_ALLOC,
+	KF_SLUB_OOM_GFP_COMMA,
+	KF_SLUB_OOM_CPU,
 	/* printed: show_mem() */
 	KF_SLAB_NODE_COUNTERS,
 	KF_PAGETABLES_NODE_COUNTER,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "abi/kver_rules.h"
 #include "machine/initial.h"
 #include "machine/machine.h"
 #include "machine/machine_impl.h"
@@ -146,11 +147,9 @@ static unsigned arch_zone_mask(const struct machine_desc *d)
 		return 1u << ZONE_DMA | 1u << ZONE_DMA32 | 1u << ZONE_NORMAL |
 		       1u << ZONE_MOVABLE | 1u << ZONE_DEVICE;
 	if (is_arm64(d)) {
-		/* 5.0 renamed arm64's ZONE_DMA to ZONE_DMA32; 5.5 added a
-		 * ZONE_DMA below it ("arm64: use both ZONE_DMA and ZONE_DMA32") */
-		if (d->kernel < KVER(5, 0, 0))
+		if (!kver_has(d->kernel, KF_ARM64_ZONE_DMA32))
 			return 1u << ZONE_DMA | 1u << ZONE_NORMAL | 1u << ZONE_MOVABLE;
-		if (d->kernel < KVER(5, 5, 0))
+		if (!kver_has(d->kernel, KF_ARM64_ZONE_DMA))
 			return 1u << ZONE_DMA32 | 1u << ZONE_NORMAL | 1u << ZONE_MOVABLE;
 		return 1u << ZONE_DMA | 1u << ZONE_DMA32 | 1u << ZONE_NORMAL |
 		       1u << ZONE_MOVABLE;
@@ -168,11 +167,9 @@ uint64_t zone_limit(const struct machine_desc *d, enum zone_type t)
 	if (strcmp(d->arch, "x86_64") == 0)
 		return 16 * MiB;                /* MAX_DMA_PFN */
 	if (is_arm64(d)) {
-		if (d->kernel < KVER(5, 0, 0))
+		if (!kver_has(d->kernel, KF_ARM64_ZONE_DMA32))
 			return 4 * GiB;         /* the old 32-bit ZONE_DMA */
-		/* 5.5–5.10: 30-bit ZONE_DMA; 5.11+: zone_dma_bits from the
-		 * firmware's dma-ranges, 32 bits when nothing restricts it */
-		return d->kernel < KVER(5, 11, 0) ? 1 * GiB : 4 * GiB;
+		return kver_has(d->kernel, KF_ARM64_DMA_32BIT) ? 4 * GiB : 1 * GiB;
 	}
 	return 0;
 }
@@ -355,7 +352,8 @@ static int layout(struct machine_desc *d, uint64_t mem, const struct setting *s)
 static uint64_t cma_alignment(const struct machine_desc *d)
 {
 	unsigned order = machine_pageblock_order(d);
-	if (d->kernel < KVER(5, 18, 0) && machine_nr_page_orders(d) - 1 > order)
+	if (!kver_has(d->kernel, KF_CMA_PAGEBLOCK_ALIGNED) &&
+	    machine_nr_page_orders(d) - 1 > order)
 		order = machine_nr_page_orders(d) - 1;
 	return 1ULL << (d->page_shift + order);
 }
@@ -383,7 +381,8 @@ static enum cma_fit cma_fit(const struct machine_desc *d)
 {
 	if (strcmp(d->arch, "x86_64") != 0)
 		return CMA_TOP_OF_LOWEST;
-	return d->kernel < KVER(5, 9, 0) ? CMA_TOP_OF_HIGHEST : CMA_BOTTOM_ABOVE_4G;
+	return kver_has(d->kernel, KF_X86_CMA_ABOVE_4G) ? CMA_BOTTOM_ABOVE_4G :
+						     CMA_TOP_OF_HIGHEST;
 }
 
 /* The base for c in zone z, clear of the zone's boot reservations and of

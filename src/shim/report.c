@@ -27,6 +27,7 @@
  */
 #include "config.h"
 
+#include "abi/kver_rules.h"
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -279,10 +280,10 @@ static void slab_out_of_memory(struct sbuf *sb, const struct failure_facts *ff)
 	if (!s)
 		return;
 	gfp_format(mask, kv, gfp, sizeof(gfp));
-	if (kv >= KVER(6, 12, 0))
+	if (kver_has(kv, KF_SLUB_OOM_CPU))
 		sb_printf(sb, "SLUB: Unable to allocate memory on CPU %u (of node 0) on node -1, gfp=%s\n",
 			  ff->task.cpu, gfp);
-	else if (kv >= KVER(4, 5, 0))
+	else if (kver_has(kv, KF_SLUB_OOM_GFP_COMMA))
 		sb_printf(sb, "SLUB: Unable to allocate memory on node -1, gfp=%s\n",
 			  gfp);
 	else
