@@ -191,9 +191,7 @@ static int check_free_area(struct pglist_data *pgdat, const struct zone *z,
 static int check_pcp(struct pglist_data *pgdat, const struct zone *z,
 		     struct recount *rc, char *msg, size_t len)
 {
-	unsigned nlists = kver_has(pgdat->kv, KF_PCP_HIGH_ORDER) ?
-			  (PAGE_ALLOC_COSTLY_ORDER + 1) * MIGRATE_PCPTYPES :
-			  MIGRATE_PCPTYPES;
+	unsigned nlists = nr_pcp_lists(pgdat);
 
 	for (unsigned cpu = 0; cpu < pgdat->nr_cpus; cpu++) {
 		const struct per_cpu_pages *pcp = &z->pcp[cpu];

@@ -74,6 +74,9 @@ bool pcp_free(struct zone *zone, unsigned long pfn, unsigned order, int mt,
 	      unsigned cpu);
 /* pcp_allowed_order(): order 0 before 5.14, ≤ PAGE_ALLOC_COSTLY_ORDER after. */
 bool pcp_allowed_order(const struct pglist_data *pgdat, unsigned order);
+/* The lists of one CPU: one per pcp type, and per order up to
+ * PAGE_ALLOC_COSTLY_ORDER from 5.14. */
+unsigned nr_pcp_lists(const struct pglist_data *pgdat);
 
 /* Direct compaction (compaction.c): migrate movable allocated frames out of
  * the way until a free block of `order` exists that the request may use.

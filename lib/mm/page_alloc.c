@@ -84,11 +84,6 @@ static bool can_direct_reclaim(gfp_t gfp)
 	return (gfp & __GFP_DIRECT_RECLAIM) != 0;
 }
 
-static bool highatomic_needs_min_reserve(kver_t kv)
-{
-	return kver_has(kv, KF_HIGHATOMIC_NEEDS_GFP_HIGH);
-}
-
 /* gfp_to_alloc_flags(): the slow path's flags (no rt tasks here). */
 unsigned gfp_to_alloc_flags(const struct pglist_data *pgdat, gfp_t gfp,
 			    unsigned order)
@@ -105,7 +100,7 @@ unsigned gfp_to_alloc_flags(const struct pglist_data *pgdat, gfp_t gfp,
 			if (!(gfp & __GFP_NOMEMALLOC)) {
 				flags |= ALLOC_NON_BLOCK;
 				if (order > 0 &&
-				    (!highatomic_needs_min_reserve(kv) ||
+				    (!kver_has(kv, KF_HIGHATOMIC_NEEDS_GFP_HIGH) ||
 				     (flags & ALLOC_MIN_RESERVE)))
 					flags |= ALLOC_HIGHATOMIC;
 			}

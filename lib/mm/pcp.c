@@ -13,7 +13,6 @@
 #include "mm/page_alloc.h"
 #include "mm/internal.h"
 
-#define NR_PCP_LISTS ((PAGE_ALLOC_COSTLY_ORDER + 1) * MIGRATE_PCPTYPES)
 
 bool pcp_allowed_order(const struct pglist_data *pgdat, unsigned order)
 {
@@ -22,10 +21,11 @@ bool pcp_allowed_order(const struct pglist_data *pgdat, unsigned order)
 	return order == 0;
 }
 
-static unsigned nr_pcp_lists(const struct pglist_data *pgdat)
+unsigned nr_pcp_lists(const struct pglist_data *pgdat)
 {
-	return kver_has(pgdat->kv, KF_PCP_HIGH_ORDER) ? NR_PCP_LISTS :
-							MIGRATE_PCPTYPES;
+	return kver_has(pgdat->kv, KF_PCP_HIGH_ORDER) ?
+	       (PAGE_ALLOC_COSTLY_ORDER + 1) * MIGRATE_PCPTYPES :
+	       MIGRATE_PCPTYPES;
 }
 
 static unsigned order_to_pindex(int mt, unsigned order)
