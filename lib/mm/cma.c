@@ -74,7 +74,8 @@ int cma_area_alloc(struct pglist_data *pgdat, struct cma *cma,
 }
 
 bool cma_area_release(struct kheap *h, struct kheap_thread *t,
-		      struct cma *cma, unsigned long pfn, unsigned long count)
+		      struct cma *cma, unsigned long pfn, unsigned long count,
+		      unsigned long *untaken)
 {
 	struct pglist_data *pgdat = h->pgdat;
 
@@ -84,6 +85,7 @@ bool cma_area_release(struct kheap *h, struct kheap_thread *t,
 	for (unsigned long i = 0; i < count; i++) {
 		if (!cma_area_taken(pgdat, cma, pfn + i)) {
 			pthread_mutex_unlock(&cma->lock);
+			*untaken = pfn + i;
 			return false;
 		}
 	}

@@ -42,11 +42,13 @@ int cma_area_alloc(struct pglist_data *pgdat, struct cma *cma,
 
 /* cma_release(): false, touching nothing, unless every frame of
  * [pfn, +count) is a taken frame of the area; then each goes back to the
- * buddy (kheap_free_frames()) under cma->lock. */
+ * buddy (kheap_free_frames()) under cma->lock.  A range inside the area
+ * with a frame that is not taken sets *untaken to the first such frame. */
 struct kheap;
 struct kheap_thread;
 bool cma_area_release(struct kheap *h, struct kheap_thread *t,
-		      struct cma *cma, unsigned long pfn, unsigned long count);
+		      struct cma *cma, unsigned long pfn, unsigned long count,
+		      unsigned long *untaken);
 
 /* cma_debug_show_areas(): the free runs of the bitmap, up to `max`;
  * returns how many were stored. */

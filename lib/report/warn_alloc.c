@@ -326,7 +326,7 @@ void report_vmalloc_failure(struct sbuf *sb, const struct report_ctx *rc,
 
 void report_cma_failure(struct sbuf *sb, kver_t kv, const char *cma_name,
 			unsigned long req_pages, int ret,
-			const struct report_cma_run *runs, unsigned nr_runs,
+			const struct cma_run *runs, unsigned nr_runs,
 			unsigned long total_pages)
 {
 	unsigned long nr_total = 0;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mm/cma.h"
 #include "report/report.h"
 
 /* One backtrace frame, symbolized: `func+0xoff/0xsize [module]`. */
@@ -109,13 +110,9 @@ void report_vmalloc_failure(struct sbuf *sb, const struct report_ctx *rc,
 /* mm/cma.c: "cma: cma_alloc: reserved: alloc failed, req-size: N pages,
  * ret: -12" then cma_debug_show_areas() with the area's free runs
  * (count@start, in bitmap order).  Nothing on 4.9 (added in 4.11). */
-struct report_cma_run {
-	unsigned long start;            /* first free page, area-relative */
-	unsigned long count;
-};
 void report_cma_failure(struct sbuf *sb, kver_t kv, const char *cma_name,
 			unsigned long req_pages, int ret,
-			const struct report_cma_run *runs, unsigned nr_runs,
+			const struct cma_run *runs, unsigned nr_runs,
 			unsigned long total_pages);
 
 /* ___ratelimit() state for warn_alloc's nopage_rs, owned by the caller:

@@ -477,16 +477,10 @@ static void cma_show_failure(struct cma *cma, unsigned long count, int ret)
 {
 	struct pglist_data *pgdat = node();
 	struct cma_run runs[64];
-	struct report_cma_run shown[64];
 	unsigned nr = cma_area_free_runs(pgdat, cma, runs, 64);
-
-	for (unsigned i = 0; i < nr; i++) {
-		shown[i].start = runs[i].start;
-		shown[i].count = runs[i].count;
-	}
 	char buf[2048];
 	struct sbuf sb = SBUF_INIT(buf, sizeof(buf));
-	report_cma_failure(&sb, pgdat->kv, cma->name, count, ret, shown, nr,
+	report_cma_failure(&sb, pgdat->kv, cma->name, count, ret, runs, nr,
 			   cma->count);
 	if (sb.len)
 		emit(&sb);
@@ -522,17 +516,14 @@ EXPORT bool cma_release(struct cma *cma, const struct page *pages,
 	if (!cma || !pages || !cma_ready())
 		return false;
 	struct pglist_data *pgdat = node();
-	unsigned long pfn = page_to_pfn(pgdat, pages);
-	if (pfn < cma->base_pfn || pfn + count > cma->base_pfn + cma->count)
-		return false;
-	for (unsigned long i = 0; i < count; i++) {
-		if (!cma_area_taken(pgdat, cma, pfn + i)) {
-			api_warn("cma_release(%s): pfn %lu of %lu pages was not "
-				 "allocated by cma_alloc", cma->name, pfn + i, count);
-			return false;
-		}
-	}
-	return cma_area_release(&shim.heap, shim_thread(), cma, pfn, count);
+	unsigned long pfn = page_to_pfn(pgdat, pages), untaken = PFN_NIL;
+	if (cma_area_release(&shim.heap, shim_thread(), cma, pfn, count,
+			     &untaken))
+		return true;
+	if (untaken != PFN_NIL)
+		api_warn("cma_release(%s): pfn %lu of %lu pages was not "
+			 "allocated by cma_alloc", cma->name, untaken, count);
+	return false;
 }
 
 /* ---- DMA ------------------------------------------------------------------ */

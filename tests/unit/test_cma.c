@@ -91,7 +91,7 @@ static void test_busy_range_skipped(void **state)
 static void test_exhausted_and_released(void **state)
 {
 	struct cma_fixture c;
-	unsigned long pfn, first = 0;
+	unsigned long pfn, first = 0, untaken = PFN_NIL;
 	unsigned n = 0;
 	(void)state;
 
@@ -108,15 +108,23 @@ static void test_exhausted_and_released(void **state)
 	struct cma_run runs[4];
 	assert_int_equal(cma_area_free_runs(c.f.pgdat, &c.cma, runs, 4), 0);
 	/* a range that is not all taken is refused whole */
-	assert_false(cma_area_release(c.f.heap, NULL, &c.cma, first + 200, 256 + 8192));
-	assert_true(cma_area_release(c.f.heap, NULL, &c.cma, first + 256, 256));
+	assert_false(cma_area_release(c.f.heap, NULL, &c.cma, first + 200,
+				      256 + 8192, &untaken));
+	assert_int_equal(untaken, PFN_NIL);     /* outside the area */
+	assert_true(cma_area_release(c.f.heap, NULL, &c.cma, first + 256, 256,
+				     &untaken));
+	/* released twice: the first frame no longer taken is named */
+	assert_false(cma_area_release(c.f.heap, NULL, &c.cma, first + 256, 256,
+				      &untaken));
+	assert_int_equal(untaken, first + 256);
 	assert_int_equal(cma_area_free_runs(c.f.pgdat, &c.cma, runs, 4), 1);
 	assert_int_equal(runs[0].start, 256);
 	assert_int_equal(runs[0].count, 256);
 	for (unsigned i = 0; i < n; i++)
 		if (i != 1)
 			assert_true(cma_area_release(c.f.heap, NULL, &c.cma,
-						     first + 256 * i, 256));
+						     first + 256 * i, 256,
+						     &untaken));
 	drain_all_pages(c.f.pgdat);
 	assert_int_equal(free_pages(&c), before);
 	assert_int_equal(cma_area_free_runs(c.f.pgdat, &c.cma, runs, 4), 1);

@@ -589,7 +589,7 @@ static void test_cma_lines(void **state)
 {
 	char buf[512];
 	struct sbuf sb = SBUF_INIT(buf, sizeof(buf));
-	static const struct report_cma_run runs[] = { { 0, 8 }, { 24, 16 } };
+	static const struct cma_run runs[] = { { 0, 8 }, { 24, 16 } };
 
 	report_cma_failure(&sb, KVER(6, 1, 0), "reserved", 256, -12, runs, 2, 8192);
 	assert_string_equal(sb_str(&sb),
