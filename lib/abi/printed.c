@@ -2,6 +2,8 @@
  * show_free_areas() (mm/show_mem.c __show_free_areas() from 6.6). */
 #include "config.h"
 
+#include <string.h>
+
 #include "abi/printed.h"
 
 #define ALWAYS .first = KVER_ANY_FIRST, .last = KVER_ANY_LAST
@@ -104,3 +106,81 @@ const struct printed_field node_line_fields[] = {
 };
 const unsigned nr_node_line_fields =
 	sizeof(node_line_fields) / sizeof(node_line_fields[0]);
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '(' || c == ')';
+}
+
+bool printed_read_value(const char **pp, struct printed_value *v)
+{
+	const char *p = *pp;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*pp = p;
+	v->name = p;
+	while (name_char(*p))
+		p++;
+	v->len = (size_t)(p - v->name);
+	if (!v->len || *p != ':')
+		return false;
+	p++;
+	if (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		return false;
+	v->value = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (__builtin_mul_overflow(v->value, 10UL, &v->value) ||
+		    __builtin_add_overflow(v->value, (unsigned long)(*p - '0'),
+					   &v->value))
+			return false;
+	v->unit = "";
+	if (p[0] == 'k' && p[1] == 'B')
+		v->unit = "kB";
+	else if (p[0] == 'K' && p[1] == 'B')
+		v->unit = "KB";
+	*pp = p + strlen(v->unit);
+	return true;
+}
+
+const struct printed_field *printed_field_named(const struct printed_field *rows,
+						unsigned nr, const char *name,
+						size_t len)
+{
+	for (unsigned i = 0; i < nr; i++) {
+		const char *n = rows[i].name;
+		if (strncmp(n, name, len) == 0 && n[len] == ':')
+			return &rows[i];
+	}
+	return NULL;
+}
+
+bool printed_fields_fit(const struct printed_field *rows, unsigned nr,
+			uint32_t seen, kver_t kv)
+{
+	for (int field = 0; field < 32; field++) {
+		bool printed = false;
+
+		if (!(seen & (1u << field)))
+			continue;
+		for (unsigned i = 0; i < nr; i++)
+			if (rows[i].field == field && printed_by(&rows[i], kv))
+				printed = true;
+		if (!printed)
+			return false;
+	}
+	return true;
+}
+
+bool printed_fields_tell(const struct printed_field *rows, unsigned nr,
+			 uint32_t seen)
+{
+	for (unsigned i = 0; i < nr; i++)
+		if ((seen & (1u << rows[i].field)) &&
+		    rows[i].first == KVER_ANY_FIRST && rows[i].last == KVER_ANY_LAST)
+			seen &= ~(1u << rows[i].field);
+	return seen != 0;
+}

@@ -10,6 +10,8 @@
 #define GFPSHIM_PRINTED_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "abi/kver.h"
 
@@ -30,6 +32,36 @@ static inline bool printed_by(const struct printed_field *f, kver_t kv)
 {
 	return kv >= f->first && kv <= f->last;
 }
+
+/* One "name:VALUE[unit]" field of a printed line. */
+struct printed_value {
+	const char *name;       /* in the text, without the colon */
+	size_t len;
+	unsigned long value;
+	const char *unit;       /* "kB", "KB" or "" */
+};
+
+/* Reads the field at *pp: blanks before it are skipped, one blank after
+ * the colon is allowed ("shmem_thp: 0kB" before 6.6), a name is letters,
+ * digits, '_' and "()" ("isolated(anon)").  Reads the text as printed or
+ * with its white space gone.  True and *pp past the field; false when the
+ * text there is not a field or its value does not fit an unsigned long,
+ * with *pp at it. */
+bool printed_read_value(const char **pp, struct printed_value *v);
+
+/* The row of rows[] whose name is [name, name + len) (colon not counted),
+ * whatever version prints it; NULL when none is. */
+const struct printed_field *printed_field_named(const struct printed_field *rows,
+						unsigned nr, const char *name,
+						size_t len);
+
+/* Is every field of seen (bit 1 << field) printed by kv? */
+bool printed_fields_fit(const struct printed_field *rows, unsigned nr,
+			uint32_t seen, kver_t kv);
+/* Does one of seen's fields tell versions apart (no row prints it in
+ * all of them)? */
+bool printed_fields_tell(const struct printed_field *rows, unsigned nr,
+			 uint32_t seen);
 
 /* show_free_areas(): the global block after "Mem-Info:", "active_anon:…"
  * through " free_cma:…" (page counts, no unit). */

@@ -16,6 +16,10 @@ enum zone_type {
 };
 #define MAX_NR_ZONES NR_ZONE_TYPES
 
+/* The orders a zone's free_area may have: NR_PAGE_ORDERS of any kernel
+ * and page size (64K arm64: 14), the columns of any buddy line. */
+#define MAX_PAGE_ORDERS 16
+
 /* The names the kernel prints: "DMA", "DMA32", "Normal", … "Device". */
 extern const char *const zone_type_names[NR_ZONE_TYPES];
 

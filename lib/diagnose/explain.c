@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "abi/gfp.h"
+#include "abi/kver_rules.h"
+#include "abi/printed.h"
 #include "diagnose/explain.h"
 #include "diagnose/explain_impl.h"
 
@@ -33,39 +35,39 @@ static void note(struct explanation *ex, const char *fmt, ...)
 
 /* ---- the kernel version -------------------------------------------------- */
 
-struct kv_rule {
-	uint32_t format;
-	bool present;           /* the rule applies when the format was seen */
-	kver_t min, max;        /* lines allowed: [min, max] */
-	const char *what;
-};
-
-#define KV_ANY_MAX KVER(99, 0, 0)
-
-static const struct kv_rule kv_rules[] = {
-	{ LOGF_NODEMASK, true, KVER(4, 10, 0), KV_ANY_MAX, "\", nodemask=\" (4.10+)" },
-	{ LOGF_UNSTABLE, true, 0, KVER(5, 7, 0xffff), "\"unstable:\" (up to 5.7)" },
-	{ LOGF_PAGES_SCANNED, true, 0, KVER(4, 9, 0xffff), "\"pages_scanned:\" (up to 4.9)" },
-	{ LOGF_HIGHATOMIC_KB, true, KVER(5, 5, 0), KV_ANY_MAX, "\"reserved_highatomic:\" (5.5+)" },
-	{ LOGF_BOOST, true, KVER(6, 1, 0), KV_ANY_MAX, "zone \"boost:\" (6.1+)" },
-	{ LOGF_SEC_PAGETABLES, true, KVER(6, 1, 0), KV_ANY_MAX, "\"sec_pagetables:\" (6.1+)" },
-	{ LOGF_UID, true, KVER(6, 12, 0), KV_ANY_MAX, "\"UID:\" in the CPU line (6.12+)" },
-	{ LOGF_ZONE_STACK, true, 0, KVER(5, 8, 0xffff), "zone \"kernel_stack:\" (up to 5.8)" },
-	{ LOGF_NODE_STACK, true, KVER(5, 9, 0), KV_ANY_MAX, "Node \"kernel_stack:\" (5.9+)" },
-};
-
+/* Is kv one of the kernels that print what the report printed: each
+ * field of its show_mem lines (abi/printed.c) and the forms of its
+ * warn_alloc and dump_stack headers (abi/kver_rules.c)? */
 static bool kv_allowed(const struct log_report *rep, kver_t kv)
 {
-	for (size_t i = 0; i < sizeof(kv_rules) / sizeof(kv_rules[0]); i++) {
-		const struct kv_rule *r = &kv_rules[i];
-		if ((rep->formats & r->format) && (kv < r->min || kv > r->max))
-			return false;
-	}
-	/* a warn_alloc line without ", nodemask=" is 4.9 or older */
+	if (!printed_fields_fit(global_block_fields, nr_global_block_fields,
+				rep->global_fields, kv) ||
+	    !printed_fields_fit(node_line_fields, nr_node_line_fields,
+				rep->node_fields, kv) ||
+	    !printed_fields_fit(zone_line_fields, nr_zone_line_fields,
+				rep->zone_fields, kv))
+		return false;
+	if ((rep->formats & LOGF_UID) && !kver_has(kv, KF_DUMP_STACK_UID))
+		return false;
+	if ((rep->formats & LOGF_NODEMASK) && !kver_has(kv, KF_WARN_ALLOC_NODEMASK))
+		return false;
+	/* a warn_alloc line without ", nodemask=" is older than that */
 	if (rep->kind == LOG_ALLOC_FAILURE && rep->have_mask &&
-	    !(rep->formats & LOGF_NODEMASK) && kv >= KVER(4, 10, 0))
+	    !(rep->formats & LOGF_NODEMASK) && kver_has(kv, KF_WARN_ALLOC_NODEMASK))
 		return false;
 	return true;
+}
+
+/* Does anything the report printed tell kernel versions apart? */
+static bool format_tells(const struct log_report *rep)
+{
+	return rep->formats ||
+	       printed_fields_tell(global_block_fields, nr_global_block_fields,
+				   rep->global_fields) ||
+	       printed_fields_tell(node_line_fields, nr_node_line_fields,
+				   rep->node_fields) ||
+	       printed_fields_tell(zone_line_fields, nr_zone_line_fields,
+				   rep->zone_fields);
 }
 
 static bool mask_fits(const struct log_report *rep, kver_t kv)
@@ -107,7 +109,7 @@ kver_t explain_infer_kernel(const struct log_report *rep,
 			break;
 		by_mask = false;
 	}
-	if (!first || (!rep->formats && !(rep->have_mask && rep->mask_named))) {
+	if (!first || (!format_tells(rep) && !(rep->have_mask && rep->mask_named))) {
 		*src = KVS_DEFAULT;
 		snprintf(why, len, "nothing in the report names a version; "
 			 "assumed %s (give --kernel)",

@@ -535,9 +535,9 @@ void explain_format_text(const struct explanation *ex, struct sbuf *sb)
 		sb_printf(sb, "\nWhere the memory is (pages, of %lu managed):\n",
 			  u->managed);
 		sb_printf(sb, "  free %lu (%u%%)", u->free, explain_pct(u->free, u->managed));
-		if (rep->counters[LC_FREE_CMA])
+		if (rep->counters[GF_FREE_CMA])
 			sb_printf(sb, ", of it CMA %lu: not CMA %lu",
-				  rep->counters[LC_FREE_CMA], u->non_cma_free);
+				  rep->counters[GF_FREE_CMA], u->non_cma_free);
 		sb_printf(sb, "\n  anon %lu (%u%%), file %lu (%u%%), unevictable %lu, "
 			  "slab %lu reclaimable + %lu unreclaimable (%u%%), "
 			  "pagetables %lu, kernel stacks %lu\n",
@@ -653,7 +653,7 @@ void explain_format_json(const struct explanation *ex, struct sbuf *sb)
 			  "\"slab_unreclaimable\":%lu,\"pagetables\":%lu,"
 			  "\"kernel_stack\":%lu,\"untracked\":%lu,"
 			  "\"cma_reserved\":%lu}", u->managed, u->free,
-			  rep->counters[LC_FREE_CMA], u->anon, u->file,
+			  rep->counters[GF_FREE_CMA], u->anon, u->file,
 			  u->unevictable, u->slab_reclaimable,
 			  u->slab_unreclaimable, u->pagetables, u->kernel_stack,
 			  u->untracked, u->cma_reserved);

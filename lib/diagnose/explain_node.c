@@ -11,8 +11,6 @@
 #include "diagnose/explain.h"
 #include "diagnose/explain_impl.h"
 
-#define LOG_TYPE_RESERVE_BIT (1u << 7)  /* 'R' (MIGRATE_RESERVE, ≤4.3) */
-
 unsigned explain_default_orders(unsigned page_kb)
 {
 	return page_kb == 64 ? 14 : page_kb == 16 ? 12 : 11;
@@ -109,7 +107,7 @@ struct zone *explain_load_zone(struct explanation *ex, const struct log_zone *lz
 		unsigned types = lz->types[o];
 		if (!(lz->have & (LZ_BUDDY | LZ_BUDDY_CUT)))
 			types = 1u << MIGRATE_UNMOVABLE;        /* counts only */
-		if (types & LOG_TYPE_RESERVE_BIT)
+		if (types & (1u << MIGRATE_RESERVE_BIT))
 			types |= 1u << MIGRATE_UNMOVABLE;
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			if (types & (1u << mt))
@@ -153,7 +151,7 @@ void explain_zone_blocks(struct explanation *ex, struct explain_zone *ez,
 			continue;
 		unsigned types = ez->letters_unknown ? (1u << MIGRATE_UNMOVABLE) :
 				 lz->types[o];
-		if (types & LOG_TYPE_RESERVE_BIT)
+		if (types & (1u << MIGRATE_RESERVE_BIT))
 			types |= 1u << MIGRATE_UNMOVABLE;
 		ez->largest_any = (int)o;
 		if (types & lists)
@@ -244,10 +242,10 @@ void explain_usage_numbers(struct explanation *ex, const struct log_report *rep)
 {
 	struct explain_usage *u = &ex->usage;
 	const unsigned long *c = rep->counters;
-	uint32_t need = (1u << LC_FREE) | (1u << LC_ACTIVE_ANON) |
-			(1u << LC_ACTIVE_FILE) | (1u << LC_SLAB_UNRECLAIMABLE);
+	uint32_t need = (1u << GF_FREE) | (1u << GF_ACTIVE_ANON) |
+			(1u << GF_ACTIVE_FILE) | (1u << GF_SLAB_UNRECLAIMABLE);
 
-	if ((rep->counters_seen & need) != need)
+	if ((rep->global_fields & need) != need)
 		return;
 	unsigned long managed = 0;
 	for (unsigned i = 0; i < rep->nr_zones; i++)
@@ -262,16 +260,16 @@ void explain_usage_numbers(struct explanation *ex, const struct log_report *rep)
 		return;
 	u->valid = true;
 	u->managed = managed;
-	u->free = c[LC_FREE] + c[LC_FREE_PCP];
-	u->anon = c[LC_ACTIVE_ANON] + c[LC_INACTIVE_ANON] + c[LC_ISOLATED_ANON];
-	u->file = c[LC_ACTIVE_FILE] + c[LC_INACTIVE_FILE] + c[LC_ISOLATED_FILE];
-	u->unevictable = c[LC_UNEVICTABLE];
-	u->slab_reclaimable = c[LC_SLAB_RECLAIMABLE];
-	u->slab_unreclaimable = c[LC_SLAB_UNRECLAIMABLE];
-	u->pagetables = c[LC_PAGETABLES];
+	u->free = c[GF_FREE] + c[GF_FREE_PCP];
+	u->anon = c[GF_ACTIVE_ANON] + c[GF_INACTIVE_ANON] + c[GF_ISOLATED_ANON];
+	u->file = c[GF_ACTIVE_FILE] + c[GF_INACTIVE_FILE] + c[GF_ISOLATED_FILE];
+	u->unevictable = c[GF_UNEVICTABLE];
+	u->slab_reclaimable = c[GF_SLAB_RECLAIMABLE];
+	u->slab_unreclaimable = c[GF_SLAB_UNRECLAIMABLE];
+	u->pagetables = c[GF_PAGETABLES];
 	u->kernel_stack = rep->kernel_stack_kb / ex->page_kb;
 	u->cma_reserved = rep->pages_cma_reserved;
-	u->non_cma_free = c[LC_FREE] > c[LC_FREE_CMA] ? c[LC_FREE] - c[LC_FREE_CMA] : 0;
+	u->non_cma_free = c[GF_FREE] > c[GF_FREE_CMA] ? c[GF_FREE] - c[GF_FREE_CMA] : 0;
 	unsigned long counted = u->free + u->anon + u->file + u->unevictable +
 		u->slab_reclaimable + u->slab_unreclaimable + u->pagetables +
 		u->kernel_stack;

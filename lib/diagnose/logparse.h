@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/printed.h"
 #include "machine/machine.h"
 #include "mm/mmzone.h"
 
@@ -56,18 +57,6 @@ enum log_report_kind {
 	LOG_NR_KINDS
 };
 extern const char *const log_report_kind_names[LOG_NR_KINDS];
-
-/* The global show_mem counters (pages) that explain reads. */
-enum log_counter {
-	LC_ACTIVE_ANON, LC_INACTIVE_ANON, LC_ISOLATED_ANON,
-	LC_ACTIVE_FILE, LC_INACTIVE_FILE, LC_ISOLATED_FILE,
-	LC_UNEVICTABLE, LC_DIRTY, LC_WRITEBACK,
-	LC_SLAB_RECLAIMABLE, LC_SLAB_UNRECLAIMABLE,
-	LC_MAPPED, LC_SHMEM, LC_PAGETABLES, LC_BOUNCE,
-	LC_FREE, LC_FREE_PCP, LC_FREE_CMA,
-	LC_NR
-};
-extern const char *const log_counter_names[LC_NR];
 
 /* A zone as the report printed it.  Sizes are kB as printed. */
 struct log_zone {
@@ -105,18 +94,10 @@ struct log_zone {
 #define LZ_BUDDYINFO    0x100u  /* /proc/buddyinfo counts (no letters) */
 #define LZ_FREE_PCP     0x200u
 
-/* Formats seen, for telling kernel versions apart. */
-#define LOGF_NODEMASK       0x001u  /* ", nodemask=" (4.10+) */
-#define LOGF_UNSTABLE       0x002u  /* " unstable:" (≤5.9) */
-#define LOGF_PAGES_SCANNED  0x004u  /* Node line "pages_scanned:" (≤4.x) */
-#define LOGF_HIGHATOMIC_KB  0x008u  /* "reserved_highatomic:" (5.10+) */
-#define LOGF_BOOST          0x010u  /* zone "boost:" (6.1+) */
-#define LOGF_SEC_PAGETABLES 0x020u  /* "sec_pagetables:" (6.1+) */
-#define LOGF_UID            0x040u  /* "CPU: N UID: N PID:" (6.12) */
-#define LOGF_ZONE_SLAB      0x080u  /* zone "slab_reclaimable:" (4.x) */
-#define LOGF_ZONE_STACK     0x100u  /* zone "kernel_stack:" (≤5.9) */
-#define LOGF_NODE_STACK     0x200u  /* Node "kernel_stack:" (5.10+) */
-#define LOGF_WRITEPENDING   0x400u  /* zone "writepending:" (4.8+) */
+/* Header forms seen, for telling kernel versions apart (the fields of the
+ * show_mem lines are kept by name in log_report's *_fields). */
+#define LOGF_NODEMASK       0x001u  /* warn_alloc ", nodemask=" */
+#define LOGF_UID            0x002u  /* dump_stack "CPU: N UID: N PID:" */
 
 struct log_task {               /* one row of the OOM killer's task table */
 	char name[32];
@@ -138,6 +119,8 @@ struct log_report {
 	char hardware[96];              /* "Hardware name:" */
 	unsigned release_line;
 	uint32_t formats;               /* LOGF_* */
+	/* the fields printed, bit (1 << field) of abi/printed.h's enums */
+	uint32_t global_fields, node_fields, zone_fields;
 	unsigned long stall_ms;
 	long oom_score_adj;
 	/* vmalloc: size and bytes allocated before the failure, as printed */
@@ -150,8 +133,7 @@ struct log_report {
 	bool have_cma_avail;
 	/* show_mem */
 	bool mem_info;
-	uint32_t counters_seen;         /* bit (1 << log_counter) */
-	unsigned long counters[LC_NR];
+	unsigned long counters[NR_GLOBAL_FIELDS];       /* pages */
 	unsigned long kernel_stack_kb;  /* Node line (5.10+) or Σ zone lines */
 	int all_unreclaimable;          /* -1 not printed, 0 no, 1 yes */
 	unsigned nr_zones;

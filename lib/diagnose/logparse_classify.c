@@ -9,27 +9,6 @@
 #include "diagnose/logparse.h"
 #include "diagnose/logparse_impl.h"
 
-const char *const log_counter_names[LC_NR] = {
-	[LC_ACTIVE_ANON] = "active_anon",
-	[LC_INACTIVE_ANON] = "inactive_anon",
-	[LC_ISOLATED_ANON] = "isolated_anon",
-	[LC_ACTIVE_FILE] = "active_file",
-	[LC_INACTIVE_FILE] = "inactive_file",
-	[LC_ISOLATED_FILE] = "isolated_file",
-	[LC_UNEVICTABLE] = "unevictable",
-	[LC_DIRTY] = "dirty",
-	[LC_WRITEBACK] = "writeback",
-	[LC_SLAB_RECLAIMABLE] = "slab_reclaimable",
-	[LC_SLAB_UNRECLAIMABLE] = "slab_unreclaimable",
-	[LC_MAPPED] = "mapped",
-	[LC_SHMEM] = "shmem",
-	[LC_PAGETABLES] = "pagetables",
-	[LC_BOUNCE] = "bounce",
-	[LC_FREE] = "free",
-	[LC_FREE_PCP] = "free_pcp",
-	[LC_FREE_CMA] = "free_cma",
-};
-
 /* zone_names[] of every config */
 static const char *const zone_names[] = {
 	[ZONE_DMA] = "DMA", [ZONE_DMA32] = "DMA32", [ZONE_NORMAL] = "Normal",
@@ -69,15 +48,6 @@ size_t log_zone_name_at(const char *s, const char *after)
 			return n;
 	}
 	return 0;
-}
-
-int log_counter_index(const char *s, size_t n)
-{
-	for (int i = 0; i < LC_NR; i++)
-		if (strlen(log_counter_names[i]) == n &&
-		    !memcmp(s, log_counter_names[i], n))
-			return i;
-	return -1;
 }
 
 enum rec_class log_classify(const char *t)
@@ -136,7 +106,9 @@ enum rec_class log_classify(const char *t)
 	if (node < 0) {
 		/* pages, no unit: "unevictable:2340kB" continues a Node line */
 		const char *colon = strchr(t, ':');
-		if (colon && log_counter_index(t, (size_t)(colon - t)) >= 0 &&
+		if (colon && printed_field_named(global_block_fields,
+						 nr_global_block_fields, t,
+						 (size_t)(colon - t)) &&
 		    dig(colon[1])) {
 			const char *v = colon + 1;
 			while (dig(*v))

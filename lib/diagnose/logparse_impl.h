@@ -12,7 +12,6 @@
 
 #include "diagnose/logparse.h"
 
-#define LOG_TYPE_RESERVE 7      /* 'R': MIGRATE_RESERVE before 4.4 */
 
 /* ---- small text helpers ------------------------------------------------ */
 
@@ -102,7 +101,6 @@ enum rec_class log_classify(const char *t);
 const char *log_skip_node(const char *s, int *node);
 /* A zone name at s followed by `after`; its length, or 0. */
 size_t log_zone_name_at(const char *s, const char *after);
-int log_counter_index(const char *s, size_t n);
 
 struct joined {
 	char buf[8192];

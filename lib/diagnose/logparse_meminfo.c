@@ -9,66 +9,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/buddy_line.h"
 #include "diagnose/logparse.h"
 #include "diagnose/logparse_impl.h"
 
-/* key:value pairs of a zone or Node line with the white space removed
- * (a wrap inside a token does no harm); calls back per pair. */
+/* The fields of a zone or Node line (abi/printed.h names them for every
+ * version) into the report. */
 struct kv_sink {
 	struct log_report *r;
-	struct log_zone *z;
+	struct log_zone *z;     /* NULL for the Node line */
 };
 
-static void kv_pair(struct kv_sink *k, const char *key, size_t n,
-		    unsigned long v, const char *unit)
+static void node_value(struct log_report *r, int field, unsigned long v)
 {
-	struct log_zone *z = k->z;
-	struct log_report *r = k->r;
-
-#define KEY(s) (n == strlen(s) && !memcmp(key, s, n))
-	if (!z) {       /* Node line */
-		if (KEY("kernel_stack")) {
-			r->kernel_stack_kb = v;
-			r->formats |= LOGF_NODE_STACK;
-		} else if (KEY("pages_scanned")) {
-			r->formats |= LOGF_PAGES_SCANNED;
-		} else if (KEY("unstable")) {
-			r->formats |= LOGF_UNSTABLE;
-		}
-		return;
-	}
-	if (KEY("free"))
-		z->free_kb = v;
-	else if (KEY("boost"))
-		z->boost_kb = v, z->have |= LZ_BOOST, r->formats |= LOGF_BOOST;
-	else if (KEY("min"))
-		z->min_kb = v;
-	else if (KEY("low"))
-		z->low_kb = v;
-	else if (KEY("high"))
-		z->high_kb = v;
-	else if (KEY("reserved_highatomic"))
-		z->highatomic_kb = v, z->have |= LZ_HIGHATOMIC,
-		r->formats |= LOGF_HIGHATOMIC_KB;
-	else if (KEY("present"))
-		z->present_kb = v;
-	else if (KEY("managed"))
-		z->managed_kb = v;
-	else if (KEY("free_pcp"))
-		z->free_pcp_kb = v, z->have |= LZ_FREE_PCP;
-	else if (KEY("free_cma"))
-		z->free_cma_kb = v;
-	else if (KEY("kernel_stack"))
-		r->kernel_stack_kb += v, r->formats |= LOGF_ZONE_STACK;
-	else if (KEY("slab_reclaimable"))
-		r->formats |= LOGF_ZONE_SLAB;
-	else if (KEY("writepending"))
-		r->formats |= LOGF_WRITEPENDING;
-	(void)unit;
-#undef KEY
+	r->node_fields |= 1u << field;
+	if (field == NF_KERNEL_STACK)
+		r->kernel_stack_kb = v;
 }
 
-/* Returns false when the text stops reading as key:value pairs. */
+static void zone_value(struct log_report *r, struct log_zone *z, int field,
+		       unsigned long v)
+{
+	r->zone_fields |= 1u << field;
+	switch (field) {
+	case ZF_FREE: z->free_kb = v; break;
+	case ZF_BOOST: z->boost_kb = v; z->have |= LZ_BOOST; break;
+	case ZF_MIN: z->min_kb = v; break;
+	case ZF_LOW: z->low_kb = v; break;
+	case ZF_HIGH: z->high_kb = v; break;
+	case ZF_RESERVED_HIGHATOMIC: z->highatomic_kb = v; z->have |= LZ_HIGHATOMIC; break;
+	case ZF_PRESENT: z->present_kb = v; break;
+	case ZF_MANAGED: z->managed_kb = v; break;
+	case ZF_FREE_PCP: z->free_pcp_kb = v; z->have |= LZ_FREE_PCP; break;
+	case ZF_FREE_CMA: z->free_cma_kb = v; break;
+	case ZF_KERNEL_STACK: r->kernel_stack_kb += v; break;
+	default: break;
+	}
+}
+
+static void kv_pair(struct kv_sink *k, const struct printed_value *v)
+{
+	const struct printed_field *f;
+
+	if (!k->z) {
+		f = printed_field_named(node_line_fields, nr_node_line_fields,
+					v->name, v->len);
+		if (f)
+			node_value(k->r, f->field, v->value);
+		return;
+	}
+	f = printed_field_named(zone_line_fields, nr_zone_line_fields,
+				v->name, v->len);
+	if (f)
+		zone_value(k->r, k->z, f->field, v->value);
+}
+
+/* Returns false when the text stops reading as name:value fields; reads
+ * with the white space removed (a wrap inside a field does no harm). */
 static bool parse_kv(const char *s, struct kv_sink *k, bool *unreclaimable,
 		     int *answer)
 {
@@ -81,33 +78,17 @@ static bool parse_kv(const char *s, struct kv_sink *k, bool *unreclaimable,
 	flat[n] = '\0';
 	const char *p = flat;
 	while (*p) {
-		const char *key = p;
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '(' ||
-		       *p == ')')
-			p++;
-		size_t klen = (size_t)(p - key);
-		if (*p == '?' && klen == strlen("all_unreclaimable") &&
-		    !memcmp(key, "all_unreclaimable", klen)) {
-			p++;
+		struct printed_value v;
+
+		if (starts(p, "all_unreclaimable?")) {
+			p += strlen("all_unreclaimable?");
 			*unreclaimable = true;
 			*answer = starts(p, "yes") ? 1 : starts(p, "no") ? 0 : -1;
 			return *answer >= 0;
 		}
-		/* keys never end in a digit; the value does */
-		while (klen && dig(key[klen - 1]))
-			klen--, p--;
-		if (!klen || *p != ':')
+		if (!printed_read_value(&p, &v))
 			return false;
-		p++;
-		unsigned long v;
-		if (!read_ulong(&p, &v))
-			return false;
-		const char *unit = "";
-		if ((p[0] == 'k' || p[0] == 'K') && p[1] == 'B') {
-			unit = "kB";
-			p += 2;
-		}
-		kv_pair(k, key, klen, v, unit);
+		kv_pair(k, &v);
 	}
 	return true;
 }
@@ -158,74 +139,22 @@ void log_parse_node_line(struct builder *b, unsigned i, struct joined *j)
 			"(no \"all_unreclaimable?\")");
 }
 
-static int letter_type(char c)
+/* Keeps the columns of bl whose block sizes double from order 0 up; the
+ * first that does not ends the line there.  Returns why it was cut, or
+ * NULL when every column was kept. */
+static const char *keep_columns(struct log_zone *z, const struct buddy_line *bl)
 {
-	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-		if (migratetype_letters[mt] == c)
-			return mt;
-	return -1;
-}
-
-/* The "COUNT*SIZEkB(TYPES)" entries of a flattened buddy line, from order 0
- * up to the "=" or to what does not read (*why says what); *qp is left at
- * where reading stopped.  Returns the orders read. */
-static unsigned buddy_orders(struct log_zone *z, const char **qp,
-			     unsigned long *sum, const char **why)
-{
-	const char *q = *qp;
-	unsigned order = 0;
-
-	while (*q && *q != '=') {
-		unsigned long cnt, kb;
-		const char *entry = q;
-		if (!read_ulong(&q, &cnt) || *q != '*') {
-			*why = "expected COUNT*SIZEkB";
-			break;
+	z->unit_kb = bl->nr_orders ? bl->size_kb[0] : 0;
+	for (unsigned o = 0; o < bl->nr_orders; o++) {
+		if (bl->size_kb[o] != z->unit_kb << o) {
+			z->nr_orders = o;
+			return "block sizes do not double from order to order";
 		}
-		q++;
-		if (!read_ulong(&q, &kb) || q[0] != 'k' || q[1] != 'B') {
-			*why = "expected COUNT*SIZEkB";
-			q = entry;
-			break;
-		}
-		q += 2;
-		uint8_t types = 0;
-		if (*q == '(') {
-			const char *close = strchr(q, ')');
-			if (!close) {
-				*why = "migratetype letters cut";
-				q = entry;
-				break;
-			}
-			for (const char *c = q + 1; c < close; c++) {
-				int mt = *c == 'R' ? LOG_TYPE_RESERVE : letter_type(*c);
-				if (mt < 0) {
-					*why = "unknown migratetype letter";
-					break;
-				}
-				types |= (uint8_t)(1u << mt);
-			}
-			if (*why)
-				break;
-			q = close + 1;
-		}
-		if (order == 0) {
-			z->unit_kb = kb;
-		} else if (kb != z->unit_kb << order) {
-			*why = "block sizes do not double from order to order";
-			break;
-		}
-		if (order >= MAX_PAGE_ORDERS) {
-			*why = "more orders than any kernel has";
-			break;
-		}
-		z->nr_free[order] = cnt;
-		z->types[order] = types;
-		*sum += cnt * kb;
-		order++;
+		z->nr_free[o] = bl->nr_free[o];
+		z->types[o] = bl->types[o];
 	}
-	*qp = q;
-	return order;
+	z->nr_orders = bl->nr_orders;
+	return NULL;
 }
 
 /* "Node 0 DMA32: 3*4kB (UM) 1*8kB (M) … = 1234kB", after show_free_areas() */
@@ -251,34 +180,30 @@ void log_parse_buddy(struct builder *b, unsigned i, struct joined *j)
 		z = log_report_zone(b, b->cur, node, p, zn, lineno);
 	}
 	z->buddy_line = lineno;
-	for (const char *q = p + zn + 1; *q && n + 1 < sizeof(flat); q++)
+	/* a wrap inside a column leaves a space in it: read without any */
+	for (const char *q = p; *q && n + 1 < sizeof(flat); q++)
 		if (!sp(*q))
 			flat[n++] = *q;
 	flat[n] = '\0';
 
-	unsigned long sum = 0;
-	const char *q = flat;
-	const char *why = NULL;
-	unsigned order = buddy_orders(z, &q, &sum, &why);
-	z->nr_orders = order;
-	if (*q == '=') {
-		unsigned long total;
-		q++;
-		if (read_ulong(&q, &total) && q[0] == 'k' && q[1] == 'B') {
-			z->total_kb = total;
-			z->have |= LZ_BUDDY;
-			if (total != sum)
-				log_problem_at(log, lineno, "buddy line of %s: its "
-					       "blocks add up to %lukB but it prints "
-					       "= %lukB; part of the line was lost",
-					       z->name, sum, total);
-			return;
-		}
+	struct buddy_line bl;
+	enum buddy_line_stop stop = buddy_line_read(flat, &bl);
+	const char *why = keep_columns(z, &bl);
+	if (!why && stop == BL_COMPLETE) {
+		z->total_kb = bl.total_kb;
+		z->have |= LZ_BUDDY;
+		if (bl.total_kb != bl.sum_kb)
+			log_problem_at(log, lineno, "buddy line of %s: its "
+				       "blocks add up to %lukB but it prints "
+				       "= %lukB; part of the line was lost",
+				       z->name, bl.sum_kb, bl.total_kb);
+		return;
 	}
 	z->have |= LZ_BUDDY_CUT;
 	log_problem_at(log, lineno, "buddy line of %s is cut after order %u "
 		       "(%s); free blocks of higher orders are unknown", z->name,
-		       order ? order - 1 : 0, why ? why : "no \"= NkB\" total");
+		       z->nr_orders ? z->nr_orders - 1 : 0,
+		       why ? why : buddy_line_stop_text(stop));
 }
 
 void log_parse_reserve(struct builder *b, const char *t, unsigned lineno)
@@ -308,28 +233,23 @@ void log_parse_reserve(struct builder *b, const char *t, unsigned lineno)
 	z->have |= LZ_RESERVE;
 }
 
+/* A line of the global block after "Mem-Info:": name:pages fields */
 void log_parse_global(struct log_report *r, const char *t)
 {
 	const char *p = t;
 
-	if (strstr(t, " unstable:"))
-		r->formats |= LOGF_UNSTABLE;
-	if (strstr(t, "sec_pagetables:"))
-		r->formats |= LOGF_SEC_PAGETABLES;
 	while (*p) {
-		p = skip_sp(p);
-		size_t n = strcspn(p, " \t");
-		const char *colon = memchr(p, ':', n);
-		if (colon) {
-			int c = log_counter_index(p, (size_t)(colon - p));
-			const char *v = colon + 1;
-			unsigned long x;
-			if (c >= 0 && read_ulong(&v, &x)) {
-				r->counters[c] = x;
-				r->counters_seen |= 1u << c;
-			}
+		struct printed_value v;
+		if (!printed_read_value(&p, &v)) {
+			p += strcspn(p, " \t");        /* not a field: skip it */
+			continue;
 		}
-		p += n;
+		const struct printed_field *f = printed_field_named(
+			global_block_fields, nr_global_block_fields, v.name, v.len);
+		if (f) {
+			r->counters[f->field] = v.value;
+			r->global_fields |= 1u << f->field;
+		}
 	}
 }
 

@@ -17,7 +17,7 @@ static int type_by_name(const char *s, size_t n)
 		    !strncasecmp(s, migratetype_names[mt], n))
 			return mt;
 	if (n == 7 && !strncmp(s, "Reserve", 7))
-		return LOG_TYPE_RESERVE;
+		return MIGRATE_RESERVE_BIT;
 	return -1;
 }
 
@@ -79,7 +79,7 @@ void log_parse_pt_free(struct builder *b, const char *t, unsigned lineno)
 	size_t tn = strcspn(p, " ");
 	int mt = type_by_name(p, tn);
 	if (mt < 0 || mt >= MIGRATE_TYPES) {
-		if (mt == LOG_TYPE_RESERVE)
+		if (mt == MIGRATE_RESERVE_BIT)
 			return;
 		log_problem_at(b->log, lineno, "pagetypeinfo: unknown migratetype "
 			"'%.*s'", (int)tn, p);

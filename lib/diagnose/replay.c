@@ -14,6 +14,7 @@
 #include "abi/kver.h"
 #include "base/error.h"
 #include "base/prim.h"
+#include "abi/buddy_line.h"
 #include "diagnose/replay.h"
 #include "mm/zone_load.h"
 #include "report/report.h"
@@ -427,18 +428,16 @@ static int add_zone_lines(struct replay *r, struct machine_desc *d,
 
 		if (!(z->have & LZ_BUDDY))
 			continue;
-		sb_printf(&sb, "%s:", z->name);
+		struct buddy_line bl = { .node = -1, .nr_orders = z->nr_orders,
+					 .total_kb = z->total_kb };
+		snprintf(bl.zone, sizeof(bl.zone), "%s", z->name);
 		for (unsigned o = 0; o < z->nr_orders; o++) {
-			sb_printf(&sb, " %lu*%lukB", z->nr_free[o], z->unit_kb << o);
-			if (!z->types[o])
-				continue;
-			sb_puts(&sb, " (");
-			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-				if (z->types[o] & (1u << mt))
-					sb_printf(&sb, "%c", migratetype_letters[mt]);
-			sb_puts(&sb, ")");
+			bl.nr_free[o] = z->nr_free[o];
+			bl.size_kb[o] = z->unit_kb << o;
+			/* the simulation has no MIGRATE_RESERVE list: 'R' is dropped */
+			bl.types[o] = z->types[o] & ((1u << MIGRATE_TYPES) - 1);
 		}
-		sb_printf(&sb, " = %lukB", z->total_kb);
+		buddy_line_print(&sb, &bl, d->kernel);
 		if (machine_set(d, "initial.buddy", sb_str(&sb), where, err))
 			return -1;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "abi/buddy_line.h"
 #include "base/prim.h"
 #include "machine/initial.h"
 #include "machine/machine.h"
@@ -78,60 +79,43 @@ static int zone_prefix(const char **pp)
 	return -1;
 }
 
-static bool read_ulong(const char **pp, unsigned long long *v)
-{
-	char *end;
-	errno = 0;
-	*v = strtoull(*pp, &end, 10);
-	if (end == *pp || errno)
-		return false;
-	*pp = end;
-	return true;
-}
-
-/* A buddy line's blocks ("N*SIZEkB (LETTERS)") must add up to its total. */
+/* A buddy line must read whole and its blocks add up to its total; the
+ * machine's orders and page size are checked when it is loaded. */
 static int check_buddy(const char *v, const char *where, const char *key,
 		       struct gfp_error *err)
 {
-	const char *p = v;
-	unsigned long long sum = 0, total, count, size;
+	struct buddy_line bl;
+	enum buddy_line_stop stop = buddy_line_read(v, &bl);
+	const char *p = bl.zone;
 
-	if (zone_prefix(&p) < 0 || *p != ':')
+	if (stop == BL_NO_ZONE || zone_prefix(&p) < 0 || *p)
 		return set_error(err, where, key, "\"%.40s\": expected a zone's "
 				 "buddy line, \"[Node 0 ]ZONE: N*4kB (UM) … = "
 				 "TOTALkB\" with ZONE one of DMA, DMA32, Normal, "
 				 "HighMem, Movable", v);
-	p++;
-	for (;;) {
-		p = skip_spaces(p);
-		if (*p == '=')
-			break;
-		const char *tok = p;
-		if (!read_ulong(&p, &count) || *p++ != '*' ||
-		    !read_ulong(&p, &size) || strncmp(p, "kB", 2) != 0)
-			return set_error(err, where, key, "\"%.24s\": expected "
-					 "a block count \"N*SIZEkB\" or the "
-					 "total \"= TOTALkB\"", tok);
-		p += 2;
-		sum += count * size;
-		p = skip_spaces(p);
-		if (*p == '(') {
-			const char *close = strchr(p, ')');
-			if (!close)
-				return set_error(err, where, key, "\"%.24s\": "
-						 "expected the migratetype "
-						 "letters closed by ')'", p);
-			p = close + 1;
-		}
-	}
-	p = skip_spaces(p + 1);
-	if (!read_ulong(&p, &total) || strncmp(p, "kB", 2) != 0)
+	switch (stop) {
+	case BL_COMPLETE:
+		break;
+	case BL_LETTERS_CUT:
+		return set_error(err, where, key, "\"%.24s\": expected the "
+				 "migratetype letters closed by ')'", bl.at);
+	case BL_BAD_LETTER:
+		return set_error(err, where, key, "\"%.24s\": expected "
+				 "migratetype letters, each once, some of "
+				 "(UMEHCI)", bl.at);
+	case BL_BAD_TOTAL:
 		return set_error(err, where, key, "\"%.24s\": expected the total "
-				 "as \"TOTALkB\"", p);
-	if (total != sum)
-		return set_error(err, where, key, "the blocks add up to %llukB "
-				 "but the line's total is %llukB; expected the "
-				 "line as the kernel printed it", sum, total);
+				 "as \"TOTALkB\"", bl.at);
+	default:
+		return set_error(err, where, key, "\"%.24s\": expected "
+				 "a block count \"N*SIZEkB\" or the total "
+				 "\"= TOTALkB\"", bl.at);
+	}
+	if (bl.total_kb != bl.sum_kb)
+		return set_error(err, where, key, "the blocks add up to %lukB "
+				 "but the line's total is %lukB; expected the "
+				 "line as the kernel printed it", bl.sum_kb,
+				 bl.total_kb);
 	return 0;
 }
 
@@ -144,6 +128,17 @@ static int check_zone_line(const char *v, const char *where, const char *key,
 				 "zone line, \"[Node 0 ]ZONE free:…kB min:…kB "
 				 "low:…kB high:…kB … free_cma:…kB\"", v);
 	return 0;
+}
+
+static bool read_ulong(const char **pp, unsigned long long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoull(*pp, &end, 10);
+	if (end == *pp || errno)
+		return false;
+	*pp = end;
+	return true;
 }
 
 /* "12.5%" → 125 per mille; then an optional "movable" or "unmovable". */

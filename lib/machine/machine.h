@@ -23,7 +23,6 @@
 
 /* Compile-time upper bounds a description is checked against; a node's
  * real values are in its pglist_data. */
-#define MAX_PAGE_ORDERS 16   /* NR_PAGE_ORDERS of any profile (64K arm64: 14) */
 #define MAX_NR_CPUS     64
 /* Frames are numbered in 32 bits; the last number is the mm's PFN_NIL. */
 #define MAX_NR_FRAMES   UINT32_MAX

@@ -31,20 +31,10 @@
 
 #include "abi/gfp.h"
 #include "abi/kver.h"
+#include "abi/migratetype.h"
 #include "machine/machine.h"
 
 #define PFN_NIL MAX_NR_FRAMES    /* the end of a free list; never a frame */
-
-enum migratetype {
-	MIGRATE_UNMOVABLE,
-	MIGRATE_MOVABLE,
-	MIGRATE_RECLAIMABLE,
-	MIGRATE_PCPTYPES,               /* the number of types on the pcp lists */
-	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
-	MIGRATE_CMA,
-	MIGRATE_ISOLATE,
-	MIGRATE_TYPES
-};
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
@@ -328,8 +318,6 @@ static inline void pfn_list_del(struct pglist_data *pgdat, uint32_t *head,
 	page->next = page->prev = PFN_NIL;
 }
 
-extern const char *const migratetype_names[MIGRATE_TYPES]; /* "Unmovable", … (mmzone.c) */
-extern const char migratetype_letters[MIGRATE_TYPES];      /* 'U','M','E','H','C','I' */
 
 /* Pageblock migratetype of the block holding pfn (pageblock_mt[]
  * is indexed by pageblock number relative to node_start_pfn's pageblock). */

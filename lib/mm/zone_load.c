@@ -101,6 +101,24 @@ bool tok_next(struct logtok *t, const char **s, size_t *n)
 	return true;
 }
 
+bool tok_join(const char *text, char *out, size_t cap)
+{
+	struct logtok t = { text, true };
+	const char *s;
+	size_t n, len = 0;
+
+	while (tok_next(&t, &s, &n)) {
+		if (len + n + 2 > cap)
+			return false;
+		if (len)
+			out[len++] = ' ';
+		memcpy(out + len, s, n);
+		len += n;
+	}
+	out[len] = '\0';
+	return true;
+}
+
 bool tok_is(const char *s, size_t n, const char *word)
 {
 	return strlen(word) == n && memcmp(s, word, n) == 0;

@@ -6,143 +6,139 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/buddy_line.h"
 #include "mm/deferred.h"
 #include "mm/internal.h"
 #include "mm/page_alloc.h"
 #include "mm/zone_load.h"
 #include "mm/zone_load_impl.h"
 
-static int letter_type(char c)
+/* The length of the token at s, for messages. */
+static int token_len(const char *s)
 {
-	for (int t = 0; t < MIGRATE_TYPES; t++)
-		if (migratetype_letters[t] == c)
-			return t;
-	return -1;
+	return (int)strcspn(s, " \t\n");
 }
 
-struct buddy_line {
-	struct zone *zone;
-	unsigned long nr[MAX_PAGE_ORDERS];
-	unsigned types[MAX_PAGE_ORDERS];        /* letter bits */
-	unsigned long total_kb;
-};
-
-/* Is [s, s+n) "N*SIZEkB"?  Fills nr and size_kb. */
-static bool parse_count_size(const char *s, size_t n, unsigned long *nr,
-			     unsigned long *size_kb)
+/* The first "[Node N ]<Zone>: COUNT*SIZEkB …" in text, read. */
+static bool find_buddy_line(const char *text, struct buddy_line *bl)
 {
-	const char *star = memchr(s, '*', n);
+	for (const char *p = text; *p; p += strcspn(p, " \t\n")) {
+		p += strspn(p, " \t\n");
+		enum buddy_line_stop stop = buddy_line_read(p, bl);
+		/* a first column read, whatever its letters */
+		if (bl->nr_orders || stop == BL_LETTERS_CUT || stop == BL_BAD_LETTER)
+			return true;
+	}
+	return false;
+}
 
-	if (!star || n < 4 || memcmp(s + n - 2, "kB", 2) != 0)
-		return false;
-	return parse_ulong(s, (size_t)(star - s), nr) &&
-	       parse_ulong(star + 1, (size_t)(s + n - 2 - (star + 1)), size_kb);
+/* The letters of each order: present exactly when it has blocks, no more
+ * lists than blocks, and only types this machine's lists have. */
+static int check_letters(const struct buddy_line *bl, struct gfp_error *err)
+{
+	for (unsigned o = 0; o < bl->nr_orders; o++) {
+		unsigned long nr = bl->nr_free[o];
+		unsigned types = bl->types[o];
+
+		if (types & (1u << MIGRATE_RESERVE_BIT)) {
+			gfp_error_set(err, "buddy line %s: order %u: 'R' (MIGRATE_RESERVE) is printed by kernels before 4.4 only; expected some of (UMEHCI)",
+			       bl->zone, o);
+			return -1;
+		}
+		if (nr && !types) {
+			gfp_error_set(err, "buddy line %s: order %u has %lu blocks but no migratetype letters",
+			       bl->zone, o, nr);
+			return -1;
+		}
+		if (!nr && types) {
+			gfp_error_set(err, "buddy line %s: order %u has no blocks but letters", bl->zone, o);
+			return -1;
+		}
+		if ((unsigned long)__builtin_popcount(types) > nr) {
+			gfp_error_set(err, "buddy line %s: order %u: %lu blocks cannot fill %d migratetype lists",
+			       bl->zone, o, nr, __builtin_popcount(types));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Why the reader stopped short of a whole line, as a message. */
+static int stop_error(const struct buddy_line *bl, unsigned orders,
+		      struct gfp_error *err)
+{
+	switch (bl->stop) {
+	case BL_LETTERS_CUT:
+	case BL_BAD_LETTER:
+		gfp_error_set(err, "buddy line %s: order %u: bad migratetype letters \"%.*s\"; expected some of (UMEHCI)",
+		       bl->zone, bl->nr_orders, token_len(bl->at), bl->at);
+		break;
+	case BL_TOO_MANY_ORDERS:
+		gfp_error_set(err, "buddy line %s: more than the machine's %u orders",
+		       bl->zone, orders);
+		break;
+	case BL_NO_TOTAL:
+		gfp_error_set(err, "buddy line %s: the text ends before \"= TOTALkB\"", bl->zone);
+		break;
+	case BL_BAD_TOTAL:
+		gfp_error_set(err, "buddy line %s: expected \"= TOTALkB\" at the end", bl->zone);
+		break;
+	default:
+		gfp_error_set(err, "buddy line %s: column %u is \"%.*s\"; expected N*SIZEkB or \"= TOTALkB\"",
+		       bl->zone, bl->nr_orders, token_len(bl->at), bl->at);
+		break;
+	}
+	return -1;
 }
 
 static int parse_buddy_line(struct pglist_data *pgdat, const char *text,
-			    struct buddy_line *bl, struct gfp_error *err)
+			    struct buddy_line *bl, struct zone **zonep,
+			    struct gfp_error *err)
 {
-	struct logtok t = { text, true };
-	const char *s, *prev = NULL;
-	size_t n, prevn = 0;
 	unsigned orders = pgdat->nr_page_orders;
+	char line[8192];
 
-	memset(bl, 0, sizeof(*bl));
-	/* find "<Zone>:" followed by "N*SIZEkB" */
-	while (tok_next(&t, &s, &n)) {
-		unsigned long a, b;
-		if (prev && prevn > 1 && prev[prevn - 1] == ':' &&
-		    parse_count_size(s, n, &a, &b)) {
-			bl->zone = zone_by_name(pgdat, prev, prevn - 1);
-			if (!bl->zone) {
-				gfp_error_set(err, "buddy line: zone \"%.*s\" is not one of the machine's zones",
-				       (int)(prevn - 1), prev);
-				return -1;
-			}
-			break;
-		}
-		prev = s;
-		prevn = n;
+	if (!tok_join(text, line, sizeof(line))) {
+		gfp_error_set(err, "buddy line: longer than %zu bytes", sizeof(line));
+		return -1;
 	}
-	if (!bl->zone) {
+	if (!find_buddy_line(line, bl)) {
 		gfp_error_set(err, "buddy line: expected \"<Zone>: N*SIZEkB …\", found none");
 		return -1;
 	}
-
-	for (unsigned o = 0;; o++) {
-		unsigned long nr, size_kb;
-
-		if (tok_is(s, n, "=")) {
-			if (o != orders) {
-				gfp_error_set(err, "buddy line %s: %u columns, the machine has %u orders",
-				       bl->zone->name, o, orders);
-				return -1;
-			}
-			break;
-		}
-		if (!parse_count_size(s, n, &nr, &size_kb)) {
-			gfp_error_set(err, "buddy line %s: column %u is \"%.*s\"; expected N*SIZEkB or \"= TOTALkB\"",
-			       bl->zone->name, o, (int)n, s);
-			return -1;
-		}
-		if (o >= orders) {
-			gfp_error_set(err, "buddy line %s: more than the machine's %u orders",
-			       bl->zone->name, orders);
-			return -1;
-		}
-		if (size_kb != pages_to_kb(pgdat, 1UL << o)) {
-			gfp_error_set(err, "buddy line %s: column %u is %lukB blocks; this machine's order-%u blocks are %lukB",
-			       bl->zone->name, o, size_kb, o, pages_to_kb(pgdat, 1UL << o));
-			return -1;
-		}
-		bl->nr[o] = nr;
-		if (!tok_next(&t, &s, &n))
-			goto truncated;
-		if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
-			for (size_t i = 1; i + 1 < n; i++) {
-				int ty = letter_type(s[i]);
-				if (ty < 0 || (bl->types[o] & (1u << ty))) {
-					gfp_error_set(err, "buddy line %s: order %u: bad migratetype letters \"%.*s\"; expected some of (UMEHCI)",
-					       bl->zone->name, o, (int)n, s);
-					return -1;
-				}
-				bl->types[o] |= 1u << ty;
-			}
-			if (!tok_next(&t, &s, &n))
-				goto truncated;
-		}
-		if (nr && !bl->types[o]) {
-			gfp_error_set(err, "buddy line %s: order %u has %lu blocks but no migratetype letters",
-			       bl->zone->name, o, nr);
-			return -1;
-		}
-		if (!nr && bl->types[o]) {
-			gfp_error_set(err, "buddy line %s: order %u has no blocks but letters", bl->zone->name, o);
-			return -1;
-		}
-		if ((unsigned long)__builtin_popcount(bl->types[o]) > nr) {
-			gfp_error_set(err, "buddy line %s: order %u: %lu blocks cannot fill %d migratetype lists",
-			       bl->zone->name, o, nr, __builtin_popcount(bl->types[o]));
-			return -1;
-		}
-	}
-	if (!tok_next(&t, &s, &n) || n < 3 || memcmp(s + n - 2, "kB", 2) != 0 ||
-	    !parse_ulong(s, n - 2, &bl->total_kb)) {
-		gfp_error_set(err, "buddy line %s: expected \"= TOTALkB\" at the end", bl->zone->name);
+	*zonep = zone_by_name(pgdat, bl->zone, strlen(bl->zone));
+	if (!*zonep) {
+		gfp_error_set(err, "buddy line: zone \"%s\" is not one of the machine's zones",
+		       bl->zone);
 		return -1;
 	}
-	unsigned long sum = 0;
-	for (unsigned o = 0; o < orders; o++)
-		sum += bl->nr[o] << o;
-	if (pages_to_kb(pgdat, sum) != bl->total_kb) {
+	for (unsigned o = 0; o < bl->nr_orders; o++) {
+		if (o >= orders) {
+			gfp_error_set(err, "buddy line %s: more than the machine's %u orders",
+			       bl->zone, orders);
+			return -1;
+		}
+		if (bl->size_kb[o] != pages_to_kb(pgdat, 1UL << o)) {
+			gfp_error_set(err, "buddy line %s: column %u is %lukB blocks; this machine's order-%u blocks are %lukB",
+			       bl->zone, o, bl->size_kb[o], o, pages_to_kb(pgdat, 1UL << o));
+			return -1;
+		}
+	}
+	if (bl->stop != BL_COMPLETE)
+		return stop_error(bl, orders, err);
+	if (bl->nr_orders != orders) {
+		gfp_error_set(err, "buddy line %s: %u columns, the machine has %u orders",
+		       bl->zone, bl->nr_orders, orders);
+		return -1;
+	}
+	if (check_letters(bl, err))
+		return -1;
+	if (bl->sum_kb != bl->total_kb) {
 		gfp_error_set(err, "buddy line %s: total %lukB, but the columns add up to %lukB",
-		       bl->zone->name, bl->total_kb, pages_to_kb(pgdat, sum));
+		       bl->zone, bl->total_kb, bl->sum_kb);
 		return -1;
 	}
 	return 0;
-truncated:
-	gfp_error_set(err, "buddy line %s: the text ends before \"= TOTALkB\"", bl->zone->name);
-	return -1;
 }
 
 /* Split each order's count among its letters: every listed type gets one
@@ -164,7 +160,7 @@ static void plan_from_buddy_line(const struct buddy_line *bl, long cma_target,
 	for (int o = (int)orders - 1; o >= 0; o--) {
 		unsigned ty = bl->types[o];
 		unsigned nty = (unsigned)__builtin_popcount(ty);
-		unsigned long spare = bl->nr[o] - nty;
+		unsigned long spare = bl->nr_free[o] - nty;
 
 		if (!(ty & (1u << MIGRATE_CMA)) || !spare)
 			continue;
@@ -181,7 +177,7 @@ static void plan_from_buddy_line(const struct buddy_line *bl, long cma_target,
 
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			placed += plan->n[o][t];
-		rest = bl->nr[o] - placed;
+		rest = bl->nr_free[o] - placed;
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			if ((bl->types[o] & (1u << t)) && t != MIGRATE_CMA)
 				others++;
@@ -198,11 +194,12 @@ int zone_load_buddy_line(struct pglist_data *pgdat, const char *line,
 			 struct gfp_error *err)
 {
 	struct buddy_line bl;
+	struct zone *zone;
 	struct zone_plan plan;
 
-	if (parse_buddy_line(pgdat, line, &bl, err))
+	if (parse_buddy_line(pgdat, line, &bl, &zone, err))
 		return -1;
-	plan_from_buddy_line(&bl, bl.zone->vm_stat[NR_FREE_CMA_PAGES],
+	plan_from_buddy_line(&bl, zone->vm_stat[NR_FREE_CMA_PAGES],
 			     pgdat->nr_page_orders, &plan);
-	return zone_rebuild(pgdat, bl.zone, &plan, err);
+	return zone_rebuild(pgdat, zone, &plan, err);
 }

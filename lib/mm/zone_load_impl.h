@@ -20,6 +20,9 @@ struct logtok {
 /* The next whitespace-separated token; false at the end of the text. */
 bool tok_next(struct logtok *t, const char **s, size_t *n);
 bool tok_is(const char *s, size_t n, const char *word);
+/* The tokens of text, one space between them, into out; false when they
+ * do not fit in cap bytes. */
+bool tok_join(const char *text, char *out, size_t cap);
 /* An unsigned decimal filling exactly [s, s+n). */
 bool parse_ulong(const char *s, size_t n, unsigned long *out);
 /* The machine's zone named by [s, s+n) ("Normal", "DMA32"), or NULL. */

@@ -6,8 +6,10 @@
  * rather than deadlock.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "abi/buddy_line.h"
 #include "abi/kver_rules.h"
 #include "report/report.h"
 
@@ -22,19 +24,6 @@ static void zone_unlock_if(struct zone *zone, bool locked)
 		pthread_mutex_unlock(&zone->lock);
 }
 
-/* show_migration_types(): one letter per non-empty list, in enum order */
-static void show_migration_types(struct sbuf *sb, unsigned types)
-{
-	char tmp[MIGRATE_TYPES + 1];
-	size_t n = 0;
-
-	for (int t = 0; t < MIGRATE_TYPES; t++)
-		if (types & (1u << t))
-			tmp[n++] = migratetype_letters[t];
-	tmp[n] = '\0';
-	sb_printf(sb, "(%s) ", tmp);
-}
-
 void show_node(struct sbuf *sb, const struct pglist_data *pgdat)
 {
 	/* show_node(): "Node %d " only with CONFIG_NUMA */
@@ -45,31 +34,26 @@ void show_node(struct sbuf *sb, const struct pglist_data *pgdat)
 void show_buddy_line(struct sbuf *sb, struct pglist_data *pgdat,
 		     struct zone *zone)
 {
-	unsigned long nr[MAX_PAGE_ORDERS], total = 0;
-	unsigned types[MAX_PAGE_ORDERS];
-	unsigned orders = pgdat->nr_page_orders;
+	struct buddy_line bl = { .node = pgdat->numa ? 0 : -1 };
+	unsigned long total = 0;
 	bool locked = zone_lock_try(zone);
 
-	for (unsigned o = 0; o < orders; o++) {
+	snprintf(bl.zone, sizeof(bl.zone), "%s", zone->name);
+	bl.nr_orders = pgdat->nr_page_orders;
+	for (unsigned o = 0; o < bl.nr_orders; o++) {
 		const struct free_area *area = &zone->free_area[o];
 
-		nr[o] = area->nr_free;
-		total += nr[o] << o;
-		types[o] = 0;
+		bl.nr_free[o] = area->nr_free;
+		bl.size_kb[o] = pages_to_kb(pgdat, 1) << o;
+		total += area->nr_free << o;
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			if (area->free_list[t] != PFN_NIL)
-				types[o] |= 1u << t;
+				bl.types[o] |= (uint8_t)(1u << t);
 	}
 	zone_unlock_if(zone, locked);
-
-	show_node(sb, pgdat);
-	sb_printf(sb, "%s: ", zone->name);
-	for (unsigned o = 0; o < orders; o++) {
-		sb_printf(sb, "%lu*%lukB ", nr[o], pages_to_kb(pgdat, 1) << o);
-		if (nr[o])
-			show_migration_types(sb, types[o]);
-	}
-	sb_printf(sb, "= %lukB\n", pages_to_kb(pgdat, total));
+	bl.total_kb = pages_to_kb(pgdat, total);
+	buddy_line_print(sb, &bl, pgdat->kv);
+	sb_puts(sb, "\n");
 }
 
 void show_buddyinfo(struct sbuf *sb, struct pglist_data *pgdat)

@@ -90,7 +90,7 @@ run x86_64-5.15-order6-dmesg-T.log
 [ "$rc" = 0 ] && reports 1 && no_problems &&
 	has "task dockerd: order 6 (256 kB), mode:0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO)"
 ok $? "5.15 dmesg -T: one failure, order 6, mask"
-has "fits the 5.10 to 6.12 lines; assumed 5.10"
+has "fits the 5.15 to 6.12 lines; assumed 5.15"
 ok $? "5.15 dmesg -T: no CPU line, era from mask and format"
 has "Verdict: fragmentation: Normal has 30424 free pages" &&
 	has "usable 27289 = free 30424 - highatomic 3072 - order tail 63" &&

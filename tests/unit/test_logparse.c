@@ -55,11 +55,11 @@ static void test_seed000(void **state)
 	assert_int_equal(r->mask, 0x2084020);
 	assert_string_equal(r->mask_names, "GFP_ATOMIC|__GFP_COMP");
 	assert_false(r->formats & LOGF_NODEMASK);
-	assert_true(r->formats & LOGF_PAGES_SCANNED);
+	assert_true(r->node_fields & (1u << NF_PAGES_SCANNED));
 	assert_string_equal(r->release, "4.9.56");
-	assert_int_equal(r->counters[LC_FREE], 62086);
-	assert_int_equal(r->counters[LC_FREE_CMA], 60234);
-	assert_int_equal(r->counters[LC_INACTIVE_FILE], 89286);
+	assert_int_equal(r->counters[GF_FREE], 62086);
+	assert_int_equal(r->counters[GF_FREE_CMA], 60234);
+	assert_int_equal(r->counters[GF_INACTIVE_FILE], 89286);
 	assert_int_equal(r->pages_ram, 262143);
 	assert_int_equal(r->pages_reserved, 78501);
 	assert_int_equal(r->pages_cma_reserved, 90112);
@@ -96,9 +96,9 @@ static void test_seed001_escapes(void **state)
 	assert_int_equal(r->mask, 0x480020);
 	assert_int_equal(r->order, 0);
 	assert_true(r->formats & LOGF_NODEMASK);
-	assert_int_equal(r->counters[LC_FREE], 7410);
-	assert_int_equal(r->counters[LC_FREE_PCP], 108);
-	assert_int_equal(r->counters[LC_ACTIVE_FILE], 5369);
+	assert_int_equal(r->counters[GF_FREE], 7410);
+	assert_int_equal(r->counters[GF_FREE_PCP], 108);
+	assert_int_equal(r->counters[GF_ACTIVE_FILE], 5369);
 	const struct log_zone *z = log_find_zone(r, "DMA32");
 	assert_non_null(z);
 	assert_int_equal(z->node, 0);
@@ -135,8 +135,8 @@ static void test_seed002_wrapped(void **state)
 	assert_int_equal(r->mask, 0xa20);
 	assert_int_equal(r->order, 4);
 	assert_int_equal(r->all_unreclaimable, 0);
-	assert_int_equal(r->counters[LC_FREE_CMA], 145990);
-	assert_int_equal(r->counters[LC_SLAB_UNRECLAIMABLE], 23878);
+	assert_int_equal(r->counters[GF_FREE_CMA], 145990);
+	assert_int_equal(r->counters[GF_SLAB_UNRECLAIMABLE], 23878);
 	assert_int_equal(r->kernel_stack_kb, 32112);
 	const struct log_zone *z = log_find_zone(r, "DMA32");
 	assert_int_equal(z->free_kb, 633300);
@@ -350,7 +350,7 @@ static void test_escapes_kmsg(void **state)
 	assert_int_equal(log->nr_reports, 1);
 	const struct log_report *r = &log->reports[0];
 	assert_int_equal(r->kind, LOG_SHOW_MEM);
-	assert_int_equal(r->counters[LC_FREE_CMA], 7);
+	assert_int_equal(r->counters[GF_FREE_CMA], 7);
 	assert_int_equal(r->zones[0].nr_free[0], 1);
 	log_free(log);
 }
