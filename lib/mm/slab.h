@@ -445,6 +445,11 @@ void kheap_fail_set(struct kheap_failure *f, enum kheap_fail_reason why,
 		    unsigned order, gfp_t gfp, gfp_t page_gfp, gfp_t report_gfp,
 		    bool warn, const struct kmem_cache *cache);
 
+/* allocate_slab(): the mask of a new slab's minimum-order page request
+ * for a caller's gfp (the one that warn_alloc() prints when it fails). */
+gfp_t kheap_slab_page_gfp(const struct kheap *h, const struct kmem_cache *s,
+			  gfp_t gfp);
+
 /* Consult the fault hook; on "fail" fill t->fail and return true. */
 bool kheap_should_fail(struct kheap *h, struct kheap_thread *t,
 		       enum kheap_site site, gfp_t gfp, unsigned order,

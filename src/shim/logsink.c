@@ -276,7 +276,10 @@ void logsink_json_failure(struct sbuf *sb, const struct failure_facts *ff)
 		sb_json_string(sb, ff->rule);
 		sb_puts(sb, ",\"fail_dump\":");
 		sb_json_string(sb, line);
-		sb_puts(sb, "}");
+		/* full: the allocator's warn_alloc() report followed;
+		 * kernel: fail_dump()'s lines alone, as the kernel prints */
+		sb_printf(sb, ",\"report\":\"%s\"}",
+			  ff->full_report ? "full" : "kernel");
 	} else {
 		sb_puts(sb, "null");
 	}
