@@ -62,12 +62,16 @@ enum kmalloc_cache_type {
 /* ---- the fault hook ----------------------------------------------------
  * Consulted once per request at a layer entry (failslab at the slab entry,
  * fail_page_alloc at the large entry, the vm-area entry).  Returning true
- * fails the request before any memory is touched. */
+ * fails the request before any memory is touched.  The heap's own entries
+ * are the first four; the kernel API's DMA and CMA entries consult the
+ * same hook with theirs. */
 enum kheap_site {
 	KHEAP_SITE_SLAB,        /* kmalloc ≤ KMALLOC_MAX_CACHE_SIZE, kmem_cache_alloc */
 	KHEAP_SITE_LARGE,       /* kmalloc_large: pages from the buddy */
 	KHEAP_SITE_VMALLOC,     /* vm area: order-0 frames, bytes mapped apart */
 	KHEAP_SITE_USER,        /* anonymous mmap: user pages */
+	KHEAP_SITE_DMA,         /* dma_alloc_coherent: pages within a device's mask */
+	KHEAP_SITE_CMA,         /* cma_alloc: a range of a CMA area */
 	NR_KHEAP_SITES
 };
 

@@ -318,8 +318,10 @@ static enum failure_kind injected_then(const struct kheap_failure *f,
 {
 	if (f->site == KHEAP_SITE_VMALLOC)
 		return FAILURE_VMALLOC;
-	/* a rule with verbose=0 fails without a word */
-	if (shim.opt.fault_report == FAULT_REPORT_KERNEL || !v->dump)
+	/* a rule with verbose=0 fails without a word; cma_alloc()'s own
+	 * message is kernel_api.c's (it holds the area's bitmap) */
+	if (shim.opt.fault_report == FAULT_REPORT_KERNEL || !v->dump ||
+	    f->site == KHEAP_SITE_CMA)
 		return FAILURE_SILENT;
 	return f->site == KHEAP_SITE_SLAB ? FAILURE_SLAB : FAILURE_PAGE_ALLOC;
 }
@@ -347,14 +349,8 @@ static void report_injected(struct sbuf *sb, const struct failure_facts *ff,
 static void injected_facts(struct failure_facts *ff)
 {
 	const struct kheap_failure *f = ff->f;
-	static const enum fault_site sites[NR_KHEAP_SITES] = {
-		[KHEAP_SITE_SLAB] = FAULT_SITE_SLAB,
-		[KHEAP_SITE_LARGE] = FAULT_SITE_PAGE,
-		[KHEAP_SITE_VMALLOC] = FAULT_SITE_VMALLOC,
-		[KHEAP_SITE_USER] = FAULT_SITE_MMAP,
-	};
 	struct fault_request req = {
-		.site = sites[f->site], .gfp = f->gfp, .order = f->order,
+		.site = shim_fault_site(f->site), .gfp = f->gfp, .order = f->order,
 		.size = f->size, .comm = shim.comm,
 	};
 
