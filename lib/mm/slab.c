@@ -181,17 +181,24 @@ static void *splice(const struct kmem_cache *s, void *list, void *tail)
 /* allocate_slab(): the preferred order with NOWARN|NORETRY, then the
  * minimum order with the caller's flags.  Returns the new slab, owned by
  * t, its objects on its freelist, or NULL with t->fail filled. */
-static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
-			     struct kmem_cache *s, gfp_t gfp, size_t size)
+gfp_t kheap_slab_page_gfp(const struct kheap *h, const struct kmem_cache *s,
+			  gfp_t gfp)
 {
-	struct pglist_data *pgdat = h->pgdat;
 	gfp_t flags = gfp;
 	if (flags & GFP_SLAB_BUG_MASK)          /* kmalloc_fix_flags() */
 		flags &= ~GFP_SLAB_BUG_MASK;
 	flags &= GFP_RECLAIM_MASK | GFP_CONSTRAINT_MASK;
 	flags |= s->allocflags;
-	if (kver_has(pgdat->kv, KF_GFP_NOTRACK))   /* alloc_slab_page() */
+	if (kver_has(h->pgdat->kv, KF_GFP_NOTRACK))   /* alloc_slab_page() */
 		flags |= __GFP_NOTRACK;
+	return flags;
+}
+
+static struct slab *new_slab(struct kheap *h, struct kheap_thread *t,
+			     struct kmem_cache *s, gfp_t gfp, size_t size)
+{
+	struct pglist_data *pgdat = h->pgdat;
+	gfp_t flags = kheap_slab_page_gfp(h, s, gfp);
 
 	gfp_t alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
 	if ((alloc_gfp & __GFP_DIRECT_RECLAIM) && s->oo_order > s->min_order)

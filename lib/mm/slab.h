@@ -62,12 +62,16 @@ enum kmalloc_cache_type {
 /* ---- the fault hook ----------------------------------------------------
  * Consulted once per request at a layer entry (failslab at the slab entry,
  * fail_page_alloc at the large entry, the vm-area entry).  Returning true
- * fails the request before any memory is touched. */
+ * fails the request before any memory is touched.  The heap's own entries
+ * are the first four; the kernel API's DMA and CMA entries consult the
+ * same hook with theirs. */
 enum kheap_site {
 	KHEAP_SITE_SLAB,        /* kmalloc ≤ KMALLOC_MAX_CACHE_SIZE, kmem_cache_alloc */
 	KHEAP_SITE_LARGE,       /* kmalloc_large: pages from the buddy */
 	KHEAP_SITE_VMALLOC,     /* vm area: order-0 frames, bytes mapped apart */
 	KHEAP_SITE_USER,        /* anonymous mmap: user pages */
+	KHEAP_SITE_DMA,         /* dma_alloc_coherent: pages within a device's mask */
+	KHEAP_SITE_CMA,         /* cma_alloc: a range of a CMA area */
 	NR_KHEAP_SITES
 };
 
@@ -444,6 +448,11 @@ void kheap_fail_set(struct kheap_failure *f, enum kheap_fail_reason why,
 		    enum kheap_site site, size_t size, size_t done,
 		    unsigned order, gfp_t gfp, gfp_t page_gfp, gfp_t report_gfp,
 		    bool warn, const struct kmem_cache *cache);
+
+/* allocate_slab(): the mask of a new slab's minimum-order page request
+ * for a caller's gfp (the one that warn_alloc() prints when it fails). */
+gfp_t kheap_slab_page_gfp(const struct kheap *h, const struct kmem_cache *s,
+			  gfp_t gfp);
 
 /* Consult the fault hook; on "fail" fill t->fail and return true. */
 bool kheap_should_fail(struct kheap *h, struct kheap_thread *t,

@@ -168,6 +168,8 @@ static int apply_enum(struct gfp_options *o, const struct option_desc *opt,
 			continue;
 		if (opt->id == OPT_OOM)
 			o->oom = (enum oom_mode)i;
+		else if (opt->id == OPT_FAULT_REPORT)
+			o->fault_report = (enum fault_report_mode)i;
 		else
 			o->ratelimit = (enum ratelimit_mode)i;
 		return 0;
@@ -282,6 +284,7 @@ static int apply_comm(struct gfp_options *o, const struct option_desc *opt,
 
 static const char *const oom_choices[] = { "null", "kill", "abort", NULL };
 static const char *const ratelimit_choices[] = { "kernel", "off", NULL };
+static const char *const fault_report_choices[] = { "full", "kernel", NULL };
 
 const struct option_desc options_table[NR_OPTIONS] = {
 	[OPT_PROFILE] = { OPT_PROFILE, "GFPSHIM_PROFILE", "profile", OPTT_PROFILE,
@@ -324,6 +327,10 @@ const struct option_desc options_table[NR_OPTIONS] = {
 	[OPT_LOG] = { OPT_LOG, "GFPSHIM_LOG", "log", OPTT_PATH, "[json:]stderr|stdout|fd:N|FILE",
 		"stderr", "where reports go; a file is appended to (%p: the pid); json: JSON lines",
 		NULL, 0, 0, apply_log },
+	[OPT_FAULT_REPORT] = { OPT_FAULT_REPORT, "GFPSHIM_FAULT_REPORT", "fault-report",
+		OPTT_ENUM, "full|kernel", "full",
+		"injected failures: FAULT_INJECTION lines, then warn_alloc's report (full) or nothing (kernel)",
+		fault_report_choices, 0, 0, apply_enum },
 	[OPT_RATELIMIT] = { OPT_RATELIMIT, "GFPSHIM_RATELIMIT", "ratelimit", OPTT_ENUM,
 		"kernel|off", "kernel",
 		"limit reports as warn_alloc() does for the kernel version, or print every one",

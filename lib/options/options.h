@@ -32,6 +32,7 @@ enum option_id {
 	OPT_INHERIT,
 	OPT_OOM,
 	/* output */
+	OPT_FAULT_REPORT,
 	OPT_LOG,
 	OPT_RATELIMIT,
 	OPT_TIMESTAMPS,
@@ -59,6 +60,10 @@ enum option_type {
 
 enum oom_mode { OOM_NULL, OOM_KILL, OOM_ABORT };
 enum ratelimit_mode { RATELIMIT_KERNEL, RATELIMIT_OFF };
+/* After an injected failure's fail_dump() lines: the warn_alloc report
+ * that the request's failure prints (full), or nothing more, as the
+ * kernel's fault points return before the allocator reports (kernel). */
+enum fault_report_mode { FAULT_REPORT_FULL, FAULT_REPORT_KERNEL };
 
 struct gfp_options;
 
@@ -96,6 +101,7 @@ struct gfp_options {
 	uint64_t seed;
 	bool inherit;
 	enum oom_mode oom;
+	enum fault_report_mode fault_report;
 	char log[256];                  /* "stderr", "stdout", "fd:N" or a path */
 	enum ratelimit_mode ratelimit;
 	bool timestamps;

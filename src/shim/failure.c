@@ -15,7 +15,14 @@ static const enum fault_site fault_sites[NR_KHEAP_SITES] = {
 	[KHEAP_SITE_LARGE] = FAULT_SITE_PAGE,
 	[KHEAP_SITE_VMALLOC] = FAULT_SITE_VMALLOC,
 	[KHEAP_SITE_USER] = FAULT_SITE_MMAP,
+	[KHEAP_SITE_DMA] = FAULT_SITE_DMA,
+	[KHEAP_SITE_CMA] = FAULT_SITE_CMA,
 };
+
+enum fault_site shim_fault_site(enum kheap_site site)
+{
+	return fault_sites[site];
+}
 
 /* The heap's request in the fault predicate's terms (no stack yet: the
  * predicate captures one only for a rule that needs it). */

@@ -261,10 +261,11 @@ EXPORT unsigned long gfpshim_page_size(void)
 	return shim_ready() ? 1UL << shim.node.page_shift : 4096;
 }
 
-/* __alloc_pages() for the kernel API: fault hook (fail_page_alloc), the
- * simulator, and on failure the page allocator's report. */
-static unsigned long pages_alloc(struct kheap_thread *kt, gfp_t gfp,
-				 unsigned order)
+/* __alloc_pages() for the kernel API: fault hook (fail_page_alloc; the
+ * rules see a DMA buffer's pages as site=dma), the simulator, and on
+ * failure the page allocator's report. */
+static unsigned long pages_alloc(struct kheap_thread *kt, enum kheap_site site,
+				 gfp_t gfp, unsigned order)
 {
 	struct pglist_data *pgdat = node();
 	struct kheap_failure *f = &kt->fail;
@@ -278,8 +279,7 @@ static unsigned long pages_alloc(struct kheap_thread *kt, gfp_t gfp,
 		f->outcome.verdict = ALLOC_FAIL_ORDER;
 		goto fail;
 	}
-	if (kheap_should_fail(&shim.heap, kt, KHEAP_SITE_LARGE, gfp, order,
-			      size, NULL)) {
+	if (kheap_should_fail(&shim.heap, kt, site, gfp, order, size, NULL)) {
 		failed(kt);
 		return 0;
 	}
@@ -295,7 +295,7 @@ static unsigned long pages_alloc(struct kheap_thread *kt, gfp_t gfp,
 	}
 	f->reason = KHEAP_FAIL_PAGES;
 fail:
-	kheap_fail_set(f, f->reason, KHEAP_SITE_LARGE, size, 0, order, gfp, gfp,
+	kheap_fail_set(f, f->reason, site, size, 0, order, gfp, gfp,
 		       gfp, f->reason == KHEAP_FAIL_PAGES && !(gfp & __GFP_NOWARN),
 		       NULL);
 	failed(kt);
@@ -322,7 +322,7 @@ EXPORT struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 	struct kheap_thread *kt = current_thread();
 	if (!kt)
 		return shim_refused();
-	unsigned long pfn1 = pages_alloc(kt, gfp_mask, order);
+	unsigned long pfn1 = pages_alloc(kt, KHEAP_SITE_LARGE, gfp_mask, order);
 	return pfn1 ? pfn_to_page(node(), pfn1 - 1) : NULL;
 }
 
@@ -486,16 +486,31 @@ static void cma_show_failure(struct cma *cma, unsigned long count, int ret)
 		emit(&sb);
 }
 
-/* cma_alloc() (mm/cma.c): mm/cma.h's search, the failure report. */
+/* cma_alloc() (mm/cma.c): the fault hook (site=cma; the kernel has no
+ * fault point here), mm/cma.h's search, the failure report. */
 EXPORT struct page *cma_alloc(struct cma *cma, unsigned long count,
 			      unsigned int align, bool no_warn)
 {
 	if (!cma || !count || !cma_ready())
 		return NULL;
+	struct kheap_thread *kt = current_thread();
+	if (!kt)
+		return shim_refused();
 	struct pglist_data *pgdat = node();
 	unsigned long pfn;
 
-	shim_self.requests++;
+	/* __cma_alloc()'s mask for alloc_contig_range() */
+	gfp_t gfp = GFP_KERNEL | (no_warn ? __GFP_NOWARN : 0);
+	size_t size = (size_t)count << pgdat->page_shift;
+	if (kheap_should_fail(&shim.heap, kt, KHEAP_SITE_CMA, gfp,
+			      kheap_get_order(&shim.heap, size), size, NULL)) {
+		failed(kt);
+		/* the full report: what the area's failure prints */
+		if (!no_warn && shim.opt.fault_report == FAULT_REPORT_FULL &&
+		    shim_self.verdict.dump)
+			cma_show_failure(cma, count, -ENOMEM);
+		return NULL;
+	}
 	drain_all_pages(pgdat);
 	int ret = cma_area_alloc(pgdat, cma, count, align, &pfn);
 	if (ret) {
@@ -594,7 +609,7 @@ EXPORT void *dma_alloc_coherent(struct device *dev, size_t size,
 		}
 	}
 	while (pfn == PFN_NIL) {
-		unsigned long pfn1 = pages_alloc(kt, gfp, order);
+		unsigned long pfn1 = pages_alloc(kt, KHEAP_SITE_DMA, gfp, order);
 		if (!pfn1)
 			return NULL;
 		pfn = pfn1 - 1;

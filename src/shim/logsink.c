@@ -179,6 +179,8 @@ static const char *const layer_names[NR_KHEAP_SITES] = {
 	[KHEAP_SITE_LARGE] = "large",
 	[KHEAP_SITE_VMALLOC] = "vmalloc",
 	[KHEAP_SITE_USER] = "user",
+	[KHEAP_SITE_DMA] = "dma",
+	[KHEAP_SITE_CMA] = "cma",
 };
 
 static const char *const type_names[] = {
@@ -276,7 +278,10 @@ void logsink_json_failure(struct sbuf *sb, const struct failure_facts *ff)
 		sb_json_string(sb, ff->rule);
 		sb_puts(sb, ",\"fail_dump\":");
 		sb_json_string(sb, line);
-		sb_puts(sb, "}");
+		/* full: the allocator's warn_alloc() report followed;
+		 * kernel: fail_dump()'s lines alone, as the kernel prints */
+		sb_printf(sb, ",\"report\":\"%s\"}",
+			  ff->full_report ? "full" : "kernel");
 	} else {
 		sb_puts(sb, "null");
 	}

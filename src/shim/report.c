@@ -307,46 +307,98 @@ static void slab_out_of_memory(struct sbuf *sb, const struct failure_facts *ff)
  * __alloc_pages_nodemask()) before the fast path, so no warn_alloc();
  * failslab in slab_pre_alloc_hook() before any slab is touched, so no
  * slab_out_of_memory().  Only vmalloc goes on to report: its page request
- * failing makes __vmalloc_area_node() print its warn_alloc() text.  So:
- * fail_dump()'s lines when the rule is verbose, the rule that fired, the
- * stack when verbose > 1, and for vmalloc the area's message. */
+ * failing makes __vmalloc_area_node() print its warn_alloc() text.
+ * GFPSHIM_FAULT_REPORT=kernel prints just that; the default, full, goes
+ * on as a failure of the request in the allocator would: warn_alloc() for
+ * the page request (the slab's minimum-order one, with
+ * slab_out_of_memory() after it), which is what the program's users see
+ * when the allocation fails for real. */
+static enum failure_kind injected_then(const struct kheap_failure *f,
+				       const struct fault_verdict *v)
+{
+	if (f->site == KHEAP_SITE_VMALLOC)
+		return FAILURE_VMALLOC;
+	/* a rule with verbose=0 fails without a word; cma_alloc()'s own
+	 * message is kernel_api.c's (it holds the area's bitmap) */
+	if (shim.opt.fault_report == FAULT_REPORT_KERNEL || !v->dump ||
+	    f->site == KHEAP_SITE_CMA)
+		return FAILURE_SILENT;
+	return f->site == KHEAP_SITE_SLAB ? FAILURE_SLAB : FAILURE_PAGE_ALLOC;
+}
+
+/* fail_dump()'s lines when the rule is verbose, the rule that fired, and
+ * the stack when verbose > 1 — unless the full report that follows prints
+ * the same stack in its own dump_stack(). */
 static void report_injected(struct sbuf *sb, const struct failure_facts *ff,
-			    const struct report_ctx *rc, bool vmalloc_text)
+			    const struct report_ctx *rc, bool stack_follows)
 {
 	const struct fault_verdict *v = ff->v;
 
-	if (v->dump) {
-		sb_puts(sb, ff->attr);
-		/* not the kernel's: which of the user's rules this was */
-		sb_printf(sb, "gfpshim: GFPSHIM_FAIL rule %u fired", v->rule);
-		if (v->nr_match)
-			sb_printf(sb, " on its matching request %lu", v->nr_match);
-		sb_printf(sb, ": %s\n", ff->rule);
-		if (v->dump_stack)
-			report_dump_stack(sb, rc);
-	}
-	if (vmalloc_text)
-		report_vmalloc_failure(sb, rc, ff->f->report_gfp,
-				       VMALLOC_FAIL_PAGES, ff->f->size, 0, 0);
+	if (!v->dump)
+		return;
+	sb_puts(sb, ff->attr);
+	/* not the kernel's: which of the user's rules this was */
+	sb_printf(sb, "gfpshim: GFPSHIM_FAIL rule %u fired", v->rule);
+	if (v->nr_match)
+		sb_printf(sb, " on its matching request %lu", v->nr_match);
+	sb_printf(sb, ": %s\n", ff->rule);
+	if (v->dump_stack && !stack_follows)
+		report_dump_stack(sb, rc);
 }
 
 static void injected_facts(struct failure_facts *ff)
 {
 	const struct kheap_failure *f = ff->f;
-	static const enum fault_site sites[NR_KHEAP_SITES] = {
-		[KHEAP_SITE_SLAB] = FAULT_SITE_SLAB,
-		[KHEAP_SITE_LARGE] = FAULT_SITE_PAGE,
-		[KHEAP_SITE_VMALLOC] = FAULT_SITE_VMALLOC,
-		[KHEAP_SITE_USER] = FAULT_SITE_MMAP,
-	};
 	struct fault_request req = {
-		.site = sites[f->site], .gfp = f->gfp, .order = f->order,
+		.site = shim_fault_site(f->site), .gfp = f->gfp, .order = f->order,
 		.size = f->size, .comm = shim.comm,
 	};
 
 	fault_rule_format(&shim.fault, ff->v->rule - 1, ff->rule,
 			  sizeof(ff->rule));
 	fault_format_dump(&shim.fault, &req, ff->v, ff->attr, sizeof(ff->attr));
+}
+
+/* The allocator's report of kind `kind` for the failure, past its gates
+ * (`warn`: warn_alloc() or the OOM header may print; `slub`:
+ * slab_out_of_memory() may).  An injected failure's masks are the ones
+ * the failing request would have had in the allocator. */
+static void report_failure(struct sbuf *sb, const struct failure_facts *ff,
+			   const struct report_ctx *rc, enum failure_kind kind,
+			   bool warn, bool slub)
+{
+	const struct kheap_failure *f = ff->f;
+	bool injected = ff->kind == FAILURE_INJECTED;
+
+	switch (kind) {
+	case FAILURE_PAGE_ALLOC:
+		if (warn)
+			report_page_alloc_failure(sb, rc, ff->gfp, ff->order);
+		break;
+	case FAILURE_SLAB:
+		/* allocate_slab()'s min-order request fails in the page
+		 * allocator first */
+		if (warn)
+			report_page_alloc_failure(sb, rc, injected && f->cache ?
+				kheap_slab_page_gfp(&shim.heap, f->cache, f->gfp) :
+				ff->gfp, ff->order);
+		if (slub)
+			slab_out_of_memory(sb, ff);
+		break;
+	case FAILURE_VMALLOC:
+		if (warn)
+			report_vmalloc_failure(sb, rc, injected ? f->report_gfp :
+					       ff->gfp, vmalloc_why(f), f->size,
+					       f->done, 0);
+		break;
+	case FAILURE_OOM:
+		if (warn)
+			report_oom(sb, rc, ff->gfp, ff->order);
+		break;
+	case FAILURE_INJECTED:
+	case FAILURE_SILENT:
+		break;
+	}
 }
 
 /* After the OOM report: GFPSHIM_OOM.  "kill" is what the OOM killer does
@@ -393,7 +445,14 @@ void report_heap_failure(struct kheap *h, const struct kheap_failure *f,
 	char gate_buf[128];
 	struct sbuf gate = SBUF_INIT(gate_buf, sizeof(gate_buf));
 	bool warn = false, slub = false, dump = false;
-	switch (ff.kind) {
+	enum failure_kind then = ff.kind;
+	if (ff.kind == FAILURE_INJECTED) {
+		dump = v->dump;
+		if (dump)
+			injected_facts(&ff);
+		then = injected_then(f, v);
+	}
+	switch (then) {
 	case FAILURE_PAGE_ALLOC:
 	case FAILURE_VMALLOC:
 		warn = f->warn && ratelimit_ok(&nopage_rs, &gate, &ff.suppressed);
@@ -407,15 +466,11 @@ void report_heap_failure(struct kheap *h, const struct kheap_failure *f,
 		warn = ratelimit_ok(&oom_rs, &gate, &ff.suppressed);
 		break;
 	case FAILURE_INJECTED:
-		dump = v->dump;
-		warn = f->site == KHEAP_SITE_VMALLOC && f->warn &&
-		       ratelimit_ok(&nopage_rs, &gate, &ff.suppressed);
-		if (dump)
-			injected_facts(&ff);
-		break;
 	case FAILURE_SILENT:
 		break;
 	}
+	ff.full_report = ff.kind == FAILURE_INJECTED && then != FAILURE_SILENT &&
+			 (warn || slub);
 	bool print = warn || slub || dump;
 
 	if (print || stats_enabled())
@@ -429,34 +484,11 @@ void report_heap_failure(struct kheap *h, const struct kheap_failure *f,
 		if (json) {
 			logsink_json_failure(&sb, &ff);
 		} else {
+			if (ff.kind == FAILURE_INJECTED)
+				report_injected(&sb, &ff, &rc,
+						warn && then != FAILURE_VMALLOC);
 			sb_puts(&sb, sb_str(&gate));
-			switch (ff.kind) {
-			case FAILURE_PAGE_ALLOC:
-				report_page_alloc_failure(&sb, &rc, ff.gfp, ff.order);
-				break;
-			case FAILURE_SLAB:
-				/* allocate_slab()'s min-order request fails in
-				 * the page allocator first */
-				if (warn)
-					report_page_alloc_failure(&sb, &rc, ff.gfp,
-								  ff.order);
-				if (slub)
-					slab_out_of_memory(&sb, &ff);
-				break;
-			case FAILURE_VMALLOC:
-				report_vmalloc_failure(&sb, &rc, ff.gfp,
-						       vmalloc_why(f), f->size,
-						       f->done, 0);
-				break;
-			case FAILURE_OOM:
-				report_oom(&sb, &rc, ff.gfp, ff.order);
-				break;
-			case FAILURE_INJECTED:
-				report_injected(&sb, &ff, &rc, warn);
-				break;
-			case FAILURE_SILENT:
-				break;
-			}
+			report_failure(&sb, &ff, &rc, then, warn, slub);
 		}
 		size_t len = sb.len < sb.cap ? sb.len : sb.cap - 1;
 		logsink_write(buf, len);

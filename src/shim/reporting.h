@@ -51,6 +51,8 @@ struct failure_facts {
 	const struct report_frame *frames;
 	unsigned nr_frames;
 	unsigned suppressed;            /* "N callbacks suppressed" before it */
+	bool full_report;               /* injected: the allocator's report
+	                                   followed fail_dump() */
 };
 
 /* ---- logsink.c ---------------------------------------------------------- */

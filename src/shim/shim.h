@@ -168,6 +168,9 @@ static inline void shim_note_free(const void *p)
 /* failure.c: the heap's fault hook (heap.should_fail, arg &shim.fault). */
 bool shim_should_fail(void *arg, const struct kheap_request *req);
 bool shim_may_fail(void *arg, const struct kheap_request *req);
+/* The rules' name for a heap site (site=slab, page, vmalloc, mmap, dma,
+ * cma). */
+enum fault_site shim_fault_site(enum kheap_site site);
 
 /* The report layer's entry point: print what the node's kernel prints for
  * this failure (warn_alloc with dump_stack and show_mem, the vmalloc or

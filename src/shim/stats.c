@@ -142,6 +142,8 @@ static const char *const layer_names[NR_KHEAP_SITES] = {
 	[KHEAP_SITE_LARGE] = "large",
 	[KHEAP_SITE_VMALLOC] = "vmalloc",
 	[KHEAP_SITE_USER] = "user",
+	[KHEAP_SITE_DMA] = "dma",
+	[KHEAP_SITE_CMA] = "cma",
 };
 
 struct printer {

@@ -83,6 +83,7 @@ good_value() {
 	GFPSHIM_MALLOC_GFP) echo GFP_KERNEL ;; GFPSHIM_FAIL) echo min-order=4 ;;
 	GFPSHIM_SEED) echo 42 ;; GFPSHIM_OOM) echo kill ;;
 	GFPSHIM_LOG) echo "$tmp/x.log" ;; GFPSHIM_RATELIMIT) echo off ;;
+	GFPSHIM_FAULT_REPORT) echo kernel ;;
 	GFPSHIM_COMM) echo worker ;; GFPSHIM_SNAPSHOT) echo "$tmp/snap" ;;
 	GFPSHIM_VERBOSE) echo 1 ;; *) echo 1 ;;
 	esac

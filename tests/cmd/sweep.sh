@@ -46,8 +46,8 @@ has '^     signal: SIGSEGV (SEGV_MAPERR), fault address 0x0$'
 ok $? "the crash class names the signal, its si_code and the address"
 grep -q '^     crash frames: store_name+[^<]* < copy_name+[^<]* < main+' "$tmp/out"
 ok $? "the crash's own frames: store_name < copy_name < main"
-grep -q '^     failed request: copy_name+[^<]* < main+' "$tmp/out"
-ok $? "the failed request's frames: copy_name < main"
+grep -q '^     failed request: order:0, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), copy_name+[^<]* < main+' "$tmp/out"
+ok $? "the failed request: the slab page's warn_alloc order and mode, its frames copy_name < main"
 repro=$(sed -n 's/^     reproduce: //p' "$tmp/out")
 [ "$repro" = "gfpshim run --fail nth=3 -- $TARGET" ]
 ok $? "the reproducer is 'gfpshim run --fail nth=3 -- PROG' (got: $repro)"

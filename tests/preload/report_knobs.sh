@@ -37,10 +37,37 @@ check "min-order=4: fail_dump's attribute line" -- \
 	test "$(count '^name fail_page_alloc, interval 1, probability 100, space 0, times -1$')" = 7
 check "min-order=4: the rule that fired, in canonical form" -- \
 	test "$(count '^gfpshim: GFPSHIM_FAIL rule 1 fired: min-order=4,probability=100,times=-1$')" = 7
-check "min-order=4: no page allocation failure after fail_page_alloc" -- \
-	test "$(count 'page allocation failure')" = 0
 check "min-order=4: verbose=2 dumps the stack with the program's frames" -- \
 	test "$(count '^ main+0x[0-9a-f]*/0x[0-9a-f]*$')" = 7
+check "min-order=4: the first failure's warn_alloc report follows the rule" -- \
+	test "$(sed -n '3,4p' "$T/err" | cut -c1-52)" = "gfpshim: GFPSHIM_FAIL rule 1 fired: min-order=4,prob
+report_prog: page allocation failure: order:4, mode:"
+check "min-order=4: Mem-Info and the buddy lines after it" -- \
+	test "$(count '^Mem-Info:$')" -ge 1 -a "$(count '^Node 0 Normal: .* = [0-9]*kB$')" -ge 1
+
+# the full report: every failure with GFPSHIM_RATELIMIT=off, one stack each
+GFPSHIM_RATELIMIT=off run min-order=4 orders
+check "full report: a page allocation failure per injected failure" -- \
+	test "$(count '^report_prog: page allocation failure: order:\([4-9]\|10\), mode:0x[0-9a-f]*(GFP_KERNEL|__GFP_COMP)')" = 7
+check "full report: Mem-Info for each" -- test "$(count '^Mem-Info:$')" = 7
+check "full report: the stack once per failure, in warn_alloc's dump_stack" -- \
+	test "$(count 'Call [Tt]race:')" = 7 -a "$(count '^CPU: ')" = 7
+GFPSHIM_RATELIMIT=off run site=slab orders
+check "full report, slab: the slab page's report, then slab_out_of_memory" -- \
+	test "$(count '^report_prog: page allocation failure: order:[0-9]')" = 2 -a \
+	     "$(count '^SLUB: Unable to allocate memory')" = 2
+GFPSHIM_RATELIMIT=off run site=mmap,nth=1 mmapfill 65536
+check "full report, anonymous mmap: an order-0 user page's report" -- \
+	grep -q '^report_prog: page allocation failure: order:0, mode:0x[0-9a-f]*(GFP_HIGHUSER_MOVABLE' "$T/err"
+
+# GFPSHIM_FAULT_REPORT=kernel: fail_dump's lines only, as the kernel
+GFPSHIM_FAULT_REPORT=kernel run min-order=4 orders
+check "fault-report=kernel: the FAULT_INJECTION notices" -- \
+	test "$(count '^FAULT_INJECTION: forcing a failure\.$')" = 7
+check "fault-report=kernel: no page allocation failure after fail_page_alloc" -- \
+	test "$(count 'page allocation failure')" = 0 -a "$(count '^Mem-Info')" = 0
+check "fault-report=kernel: fail_dump's own stack" -- \
+	test "$(count 'Call [Tt]race:')" = 7
 
 run min-order=4,max-order=6 orders
 check "max-order=6: only orders 4-6 fail" -- \
@@ -106,9 +133,12 @@ check "stack=unique, second run: no site fails again" -- \
 run min-order=4,verbose=0 orders
 check "verbose=0: failures without a word" -- \
 	test "$(grep -c ': fail$' "$T/out")" = 7 -a ! -s "$T/err"
-run min-order=4,verbose=1 orders
+GFPSHIM_FAULT_REPORT=kernel run min-order=4,verbose=1 orders
 check "verbose=1: notices without a stack" -- \
 	test "$(count '^FAULT_INJECTION')" = 7 -a "$(count 'Call [Tt]race:')" = 0
+GFPSHIM_RATELIMIT=off run min-order=4,verbose=1 orders
+check "verbose=1, full report: the stack is warn_alloc's alone" -- \
+	test "$(count '^FAULT_INJECTION')" = 7 -a "$(count 'Call [Tt]race:')" = 7
 GFPSHIM_MALLOC_GFP='GFP_KERNEL|__GFP_NOWARN' run min-order=4 orders
 check "__GFP_NOWARN: injected failures are silent" -- \
 	test "$(grep -c ': fail$' "$T/out")" = 7 -a ! -s "$T/err"

@@ -70,6 +70,20 @@ for r in inj:
     assert "Normal" in z and z["Normal"]["min"] < z["Normal"]["low"] < z["Normal"]["high"]
     assert len(z["Normal"]["buddy"]) == 11
 ' "$j"
+check "json: the first says the warn_alloc report followed (the rest are ratelimited)" -- python3 -c '
+import json, sys
+inj = [json.loads(l) for l in open(sys.argv[1])]
+inj = [r for r in inj if r["type"] == "fault_injection"]
+assert inj[0]["rule"]["report"] == "full", inj[0]["rule"]
+assert all(r["rule"]["report"] == "kernel" for r in inj[1:])
+' "$j"
+GFPSHIM_LOG="json:$T/k.%p" GFPSHIM_FAULT_REPORT=kernel GFPSHIM_FAIL=min-order=4 \
+	shim "$PROG" orders >"$T/out" 2>"$T/err"
+check "json, GFPSHIM_FAULT_REPORT=kernel: every record says kernel" -- python3 -c '
+import json, sys
+inj = [json.loads(l) for l in open(sys.argv[1])]
+assert len(inj) == 7 and all(r["rule"]["report"] == "kernel" for r in inj)
+' "$(ls "$T"/k.* | head -1)"
 check "json: the stats record counts them per order" -- python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]

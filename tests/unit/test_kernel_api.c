@@ -3,7 +3,9 @@
  * once with the machine it needs (1 GiB, a 64 MiB CMA area) and two fault
  * rules that fail order ≥ 4 requests of exactly GFP_NOIO|__GFP_COMP (rule
  * 1) and GFP_NOFS|__GFP_COMP (rule 2) — the way to see the gfp the
- * allocator was handed inside a memalloc scope.
+ * allocator was handed inside a memalloc scope — and a third that fails
+ * the DMA and CMA requests made under inject_*().  Reports are not
+ * ratelimited, so that each test sees its own.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -393,8 +395,7 @@ static void test_scope_gfp(void **state)
 /* A GFP_KERNEL kmalloc of 64 KiB (kmalloc_large: gfp|__GFP_COMP, order 4)
  * succeeds; inside a nofs scope the allocator is handed
  * GFP_NOFS|__GFP_COMP and rule 2 fails it, inside a noio scope
- * GFP_NOIO|__GFP_COMP and rule 1.  (An injected page-allocator failure prints the fault-injection text
- * only, as should_fail_alloc_page() does before any warn_alloc().) */
+ * GFP_NOIO|__GFP_COMP and rule 1. */
 static void test_scope_reaches_allocator(void **state)
 {
 	(void)state;
@@ -450,6 +451,77 @@ static void test_scope_reaches_malloc(void **state)
 	free(p);
 }
 
+/* ---- injected DMA and CMA failures ------------------------------------- */
+
+static __attribute__((noinline)) void *inject_dma(size_t size, gfp_t gfp)
+{
+	dma_addr_t h;
+	void *volatile p = dma_alloc_coherent(NULL, size, &h, gfp);
+	return p;
+}
+
+static __attribute__((noinline)) struct page *inject_cma(struct cma *cma,
+							 unsigned long count)
+{
+	struct page *volatile page = cma_alloc(cma, count, 0, false);
+	return page;
+}
+
+static unsigned occurrences(const char *text, const char *what)
+{
+	unsigned n = 0;
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* An atomic DMA buffer comes from the page allocator: rule 3 (site=dma)
+ * fails it with fail_dump()'s lines, then warn_alloc()'s report for its
+ * order-4 page request in ZONE_DMA32's mask, with Mem-Info. */
+static void test_dma_injected(void **state)
+{
+	(void)state;
+	capture_start();
+	void *p = inject_dma(65536, GFP_ATOMIC);
+	int saved = errno;
+	const char *rep = capture_end();
+	assert_null(p);
+	assert_int_equal(saved, ENOMEM);
+	if (!strstr(rep, "FAULT_INJECTION: forcing a failure.\n"
+		    "name fail_page_alloc, interval 1, probability 100, space 0, times -1\n"
+		    "gfpshim: GFPSHIM_FAIL rule 3 fired: site=dma|cma,caller=inject_*,probability=100,times=-1\n") ||
+	    !strstr(rep, ": page allocation failure: order:4, mode:0x824(GFP_ATOMIC|GFP_DMA32)") ||
+	    !strstr(rep, "\nMem-Info:\n") || !strstr(rep, "\nNode 0 DMA32: "))
+		fail_msg("report:\n%s", rep);
+}
+
+/* cma_alloc() has no fault point in the kernel; site=cma fails it, and
+ * the report is the one the area's failure prints.  A sleeping DMA
+ * buffer tries the area first and the page allocator after it: the rule
+ * sees both. */
+static void test_cma_injected(void **state)
+{
+	(void)state;
+	struct cma *cma = dev_get_cma_area(NULL);
+	capture_start();
+	struct page *page = inject_cma(cma, 16);
+	const char *rep = capture_end();
+	assert_null(page);
+	if (!strstr(rep, "gfpshim: GFPSHIM_FAIL rule 3 fired: site=dma|cma,caller=inject_*,probability=100,times=-1\n") ||
+	    !strstr(rep, "alloc failed, req-size: 16 pages, ret: -12\n"))
+		fail_msg("report:\n%s", rep);
+
+	capture_start();
+	void *p = inject_dma(65536, GFP_KERNEL);
+	rep = capture_end();
+	assert_null(p);
+	if (occurrences(rep, "GFPSHIM_FAIL rule 3 fired") != 2 ||
+	    !strstr(rep, "alloc failed, req-size: 16 pages, ret: -12\n") ||
+	    !strstr(rep, ": page allocation failure: order:4, mode:0xcc4(GFP_KERNEL|GFP_DMA32)"))
+		fail_msg("report:\n%s", rep);
+	assert_true(cma_all_free());
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -457,7 +529,9 @@ int main(int argc, char **argv)
 		setenv("GFPSHIM_MEM", "1G", 1);
 		setenv("GFPSHIM_CMA", "64M", 1);
 		setenv("GFPSHIM_FAIL", "gfp=GFP_NOIO|__GFP_COMP,min-order=4;"
-		       "gfp=GFP_NOFS|__GFP_COMP,min-order=4", 1);
+		       "gfp=GFP_NOFS|__GFP_COMP,min-order=4;"
+		       "site=dma|cma,caller=inject_*", 1);
+		setenv("GFPSHIM_RATELIMIT", "off", 1);
 		unsetenv("GFPSHIM_PROFILE");
 		unsetenv("GFPSHIM_KERNEL");
 		unsetenv("GFPSHIM_LOG");
@@ -481,6 +555,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_scope_gfp),
 		cmocka_unit_test(test_scope_reaches_allocator),
 		cmocka_unit_test(test_scope_reaches_malloc),
+		cmocka_unit_test(test_dma_injected),
+		cmocka_unit_test(test_cma_injected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,6 +115,7 @@ static void test_defaults(void **state)
 	assert_int_equal(opts.oom, OOM_NULL);
 	assert_string_equal(opts.log, "stderr");
 	assert_int_equal(opts.ratelimit, RATELIMIT_KERNEL);
+	assert_int_equal(opts.fault_report, FAULT_REPORT_FULL);
 	assert_false(opts.timestamps);
 	assert_string_equal(opts.comm, "");
 	assert_false(opts.stats);
@@ -318,6 +319,10 @@ static void test_scalar_options(void **state)
 	assert_int_equal(opts.ratelimit, RATELIMIT_OFF);
 	load1_fails("GFPSHIM_RATELIMIT=Kernel",
 		    "GFPSHIM_RATELIMIT=Kernel: expected one of kernel, off");
+	load1("GFPSHIM_FAULT_REPORT=kernel");
+	assert_int_equal(opts.fault_report, FAULT_REPORT_KERNEL);
+	load1_fails("GFPSHIM_FAULT_REPORT=short",
+		    "GFPSHIM_FAULT_REPORT=short: expected one of full, kernel");
 
 	load1("GFPSHIM_LOG=fd:3");
 	assert_string_equal(opts.log, "fd:3");
@@ -366,7 +371,7 @@ static void test_unknown_names(void **state)
 		    "GFPSHIM_WHATEVER=1: unknown variable; expected one of GFPSHIM_PROFILE, "
 		    "GFPSHIM_KERNEL, GFPSHIM_MEM, GFPSHIM_CMA, GFPSHIM_CPUS, "
 		    "GFPSHIM_MALLOC_GFP, GFPSHIM_STRICT_KMALLOC, GFPSHIM_FAIL, GFPSHIM_SEED, "
-		    "GFPSHIM_INHERIT, GFPSHIM_OOM, GFPSHIM_LOG, GFPSHIM_RATELIMIT, "
+		    "GFPSHIM_INHERIT, GFPSHIM_OOM, GFPSHIM_FAULT_REPORT, GFPSHIM_LOG, GFPSHIM_RATELIMIT, "
 		    "GFPSHIM_TIMESTAMPS, GFPSHIM_COMM, GFPSHIM_STATS, GFPSHIM_SNAPSHOT, "
 		    "GFPSHIM_CRASH_TRACE, GFPSHIM_VERBOSE");
 
