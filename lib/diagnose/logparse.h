@@ -33,6 +33,12 @@
 #define LOG_MAX_PROBLEMS 256            /* likewise */
 #define LOG_MAX_ZONES    8
 #define LOG_MAX_TASKS    16             /* largest OOM task-table entries kept */
+/* Numbers read from a log saturate at LOG_NUMBER_MAX (1 EiB in kB), so
+ * that the sums explain and replay make of them stay inside a long; an
+ * order at or above LOG_ORDER_LIMIT is no order (no kernel has more than
+ * MAX_PAGE_ORDERS) and is refused, so that 1 << order stays defined. */
+#define LOG_NUMBER_MAX   ((1UL << 50) - 1)
+#define LOG_ORDER_LIMIT  32u
 
 /* One record: a line as the kernel printed it, prefixes removed. */
 struct log_record {

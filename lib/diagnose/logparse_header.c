@@ -108,6 +108,19 @@ static void set_comm(struct log_report *r, const char *t, const char *at)
 		copy_span(r->comm, sizeof(r->comm), t, (size_t)(at - t));
 }
 
+static void set_order(struct builder *b, struct log_report *r,
+		      unsigned long v, unsigned lineno)
+{
+	if (v >= LOG_ORDER_LIMIT) {
+		log_problem_at(b->log, lineno, "order %lu is not an order; "
+			"expected one below %u, the request's order is unknown",
+			v, LOG_ORDER_LIMIT);
+		return;
+	}
+	r->have_order = true;
+	r->order = (unsigned)v;
+}
+
 void log_parse_failure(struct builder *b, const char *t, unsigned lineno,
 			  enum rec_class c)
 {
@@ -128,8 +141,7 @@ void log_parse_failure(struct builder *b, const char *t, unsigned lineno,
 			log_problem_at(b->log, lineno, "OOM header without gfp_mask=: "
 				"the line is cut; the request's mask is unknown");
 		if (field_ulong(t, "order=", &v)) {
-			r->have_order = true;
-			r->order = (unsigned)v;
+			set_order(b, r, v, lineno);
 		} else {
 			log_problem_at(b->log, lineno, "OOM header without order=: "
 				"the line is cut; the request's order is unknown");
@@ -150,8 +162,7 @@ void log_parse_failure(struct builder *b, const char *t, unsigned lineno,
 		  mode ? (size_t)(mode - msg) : strlen(msg));
 	if (field_ulong(msg, "order:", &v) ||
 	    (c == RC_VMALLOC && field_ulong(msg, "page order ", &v))) {
-		r->have_order = true;
-		r->order = (unsigned)v;
+		set_order(b, r, v, lineno);
 	} else if (c != RC_VMALLOC) {
 		log_problem_at(b->log, lineno, "%s without order: the line is cut; "
 			"expected \"order:N, mode:0x...\"", msg);

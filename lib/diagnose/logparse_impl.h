@@ -37,7 +37,8 @@ static inline const char *skip_sp(const char *s)
 	return s;
 }
 
-/* Decimal at *s; advances *s.  False when no digit. */
+/* Decimal at *s, saturated at LOG_NUMBER_MAX; advances *s.  False when
+ * no digit.  The one reader of the log's numbers. */
 static inline bool read_ulong(const char **s, unsigned long *v)
 {
 	const char *p = *s;
@@ -45,8 +46,11 @@ static inline bool read_ulong(const char **s, unsigned long *v)
 
 	if (!dig(*p))
 		return false;
-	while (dig(*p))
+	while (dig(*p)) {
 		x = x * 10 + (unsigned long)(*p++ - '0');
+		if (x > LOG_NUMBER_MAX)
+			x = LOG_NUMBER_MAX;
+	}
 	*s = p;
 	*v = x;
 	return true;

@@ -222,12 +222,13 @@ void log_parse_reserve(struct builder *b, const char *t, unsigned lineno)
 			break;
 		char *end;
 		long v = strtol(p, &end, 10);
-		if (end == p || z->nr_reserve >= MAX_NR_ZONES) {
+		if (end == p || v < 0 || z->nr_reserve >= MAX_NR_ZONES) {
 			log_problem_at(b->log, lineno, "lowmem_reserve[] of %s: '%s' is "
 				"not a page count", z->name, p);
 			return;
 		}
-		z->lowmem_reserve[z->nr_reserve++] = v;
+		z->lowmem_reserve[z->nr_reserve++] = v > (long)LOG_NUMBER_MAX ?
+						     (long)LOG_NUMBER_MAX : v;
 		p = end;
 	}
 	z->have |= LZ_RESERVE;

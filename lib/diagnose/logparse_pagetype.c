@@ -39,6 +39,11 @@ void log_parse_pt_hdr(struct builder *b, const char *t, unsigned lineno)
 	unsigned long v;
 
 	if (r && starts(t, "Page block order:") && field_ulong(t, "order:", &v)) {
+		if (v >= MAX_PAGE_ORDERS) {
+			log_problem_at(b->log, lineno, "pageblock order %lu; expected "
+				"one below %u", v, MAX_PAGE_ORDERS);
+			return;
+		}
 		r->pageblock_order = (unsigned)v;
 		r->have_pageblock = true;
 	}
@@ -155,7 +160,13 @@ void log_parse_node_zone(struct builder *b, const char *t, unsigned lineno)
 		p = skip_sp(p);
 		if (!*p)
 			break;
-		if (nv >= MAX_PAGE_ORDERS || !read_ulong(&p, &v[nv++]))
+		if (nv >= MAX_PAGE_ORDERS) {
+			log_problem_at(b->log, lineno, "buddyinfo line of %s has more "
+				"than %u counts; expected one per order, at most %u",
+				z->name, MAX_PAGE_ORDERS, MAX_PAGE_ORDERS);
+			return;
+		}
+		if (!read_ulong(&p, &v[nv++]))
 			goto bad;
 	}
 	if (blocks) {

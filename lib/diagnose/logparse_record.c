@@ -14,6 +14,14 @@
 #include "diagnose/logparse.h"
 #include "diagnose/logparse_impl.h"
 
+/* A line is [s, e) and the text has no NUL after the last one: skip_sp()
+ * within the line. */
+static const char *skip_sp_to(const char *s, const char *e)
+{
+	while (s < e && sp(*s))
+		s++;
+	return s;
+}
 
 /* "<4>" */
 static const char *match_level(const char *s, const char *e)
@@ -84,7 +92,7 @@ static const char *match_caller(const char *s, const char *e)
 	const char *p;
 
 	if (s < e && *s == '[') {
-		p = skip_sp(s + 1);
+		p = skip_sp_to(s + 1, e);
 		if (p < e && (*p == 'T' || *p == 'C') && p + 1 < e && dig(p[1])) {
 			p++;
 			while (p < e && dig(*p))
@@ -139,7 +147,7 @@ static const char *match_syslog(const char *s, const char *e)
 	const char *limit = e - s > 200 ? s + 200 : e;
 	bool time = false;
 
-	for (const char *p = s; p + 7 <= limit; p++) {
+	for (const char *p = s; p + 8 <= limit; p++) {
 		if (p > s && dig(p[-1]) && *p == ':' && p + 1 < e && dig(p[1]))
 			time = true;
 		if (*p == ' ' && memcmp(p + 1, "kernel:", 7) == 0) {
@@ -165,13 +173,13 @@ static const char *match_logcat(const char *s, const char *e)
 	while (p < e && (dig(*p) || *p == ':' || *p == '.'))
 		p++;
 	for (int n = 0; n < 2; n++) {
-		p = skip_sp(p);
+		p = skip_sp_to(p, e);
 		if (p >= e || !dig(*p))
 			return NULL;
 		while (p < e && dig(*p))
 			p++;
 	}
-	p = skip_sp(p);
+	p = skip_sp_to(p, e);
 	if (p + 1 >= e || !strchr("VDIWEF", *p) || p[1] != ' ')
 		return NULL;
 	const char *colon = memchr(p, ':', (size_t)(e - p));
@@ -189,7 +197,7 @@ static const char *strip_prefixes(const char *s, const char *e, bool *kmsg)
 		if (!n)
 			n = match_logcat(s, e);
 		if (!n)
-			n = match_stamp(skip_sp(s), e);
+			n = match_stamp(skip_sp_to(s, e), e);
 		if (!n)
 			n = match_caller(s, e);
 		if (!n)

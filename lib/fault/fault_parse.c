@@ -694,8 +694,14 @@ static void out_gfp(struct out *o, const char *sign, gfp_t mask, kver_t kv)
 	char names[256];
 	uint32_t km = gfp_to_kernel(mask, kv);
 
+	uint32_t back;
+	char err[128];
+
 	gfp_format_names(km, kv, names, sizeof(names));
-	if (names[0])
+	/* before 4.5 the printed names are the tracepoints' ("GFP_NOWAIT" for
+	 * 0), which need not read back as the mask: the number then */
+	if (names[0] && gfp_parse(names, kv, &back, err, sizeof(err)) == 0 &&
+	    back == km)
 		out_printf(o, "%s%s", sign, names);
 	else
 		out_printf(o, "%s%#x", sign, km);

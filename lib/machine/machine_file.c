@@ -58,6 +58,11 @@ int machine_load_text(const char *text, size_t len, const char *source,
 				      (unsigned)sizeof(buf) - 1);
 			return -1;
 		}
+		if (memchr(p, '\0', (size_t)(q - p))) {
+			gfp_error_set(err, "%s: a NUL byte in the line; expected text",
+				      where);
+			return -1;
+		}
 		memcpy(buf, p, (size_t)(q - p));
 		buf[q - p] = '\0';
 

@@ -591,19 +591,25 @@ static int decode(struct snapshot *s, const char *name, struct gfp_error *err)
 			sum += pb->pages[k];
 		for (uint32_t r = 0; r < pb->nr_runs; r++) {
 			const struct snap_run *run = &snap_runs(pb)[r];
+			/* free and per-cpu pages are on a list; the rest on none
+			 * or on the list of their pageblock */
+			bool listed = run->kind == SNAP_FREE || run->kind == SNAP_PCP;
 			if (run->kind >= NR_SNAP_KINDS ||
 			    run->order >= h->nr_page_orders ||
-			    (run->mt != SNAP_NO_MT && run->mt >= MIGRATE_TYPES)) {
+			    (run->mt >= MIGRATE_TYPES && (listed || run->mt != SNAP_NO_MT))) {
 				gfp_error_set(err, "%s: pageblock %lu run %u: kind %u order %u "
-					      "list %u out of range", name, b, r,
-					      run->kind, run->order, run->mt);
+					      "list %u out of range; expected a kind below %u, "
+					      "an order below %u and a list below %u",
+					      name, b, r, run->kind, run->order, run->mt,
+					      NR_SNAP_KINDS, h->nr_page_orders, MIGRATE_TYPES);
 				return -1;
 			}
 			covered += run->npages;
 		}
 		if (sum != pbn || covered != pbn ||
 		    (pb->zone != SNAP_NO_ZONE && pb->zone >= h->nr_zones) ||
-		    (pb->mt != SNAP_NO_MT && pb->mt >= MIGRATE_TYPES)) {
+		    (pb->mt >= MIGRATE_TYPES &&
+		     (pb->zone != SNAP_NO_ZONE || pb->mt != SNAP_NO_MT))) {
 			gfp_error_set(err, "%s: pageblock %lu: %llu frames counted, %llu in "
 				      "runs, zone %u, type %u; expected %lu frames, a zone "
 				      "below %u and a migratetype", name, b,

@@ -56,7 +56,8 @@ check "  from a CMA pageblock" -- has "a CMA pageblock"
 check "  ALLOC_CMA on the fast path" -- has "fast path: ALLOC_WMARK_LOW|ALLOC_CMA"
 
 run replay "$log2" --check 4 0xa20
-check "a numeric mask reads as the log's kernel numbers it" -- [ "$rc" = 1 ] && has "mode:0xa20(GFP_ATOMIC) on 5.4.125"
+check "a numeric mask reads as the log's kernel numbers it" -- [ "$rc" = 1 ]
+check "  prints 'mode:0xa20(GFP_ATOMIC) on 5.4.125'" -- has "mode:0xa20(GFP_ATOMIC) on 5.4.125"
 
 # --- seed000: order 10 GFP_ATOMIC|__GFP_COMP fails beside 58 CMA blocks ----
 run replay "$log0" --check 10 'GFP_ATOMIC|__GFP_COMP'
@@ -68,9 +69,11 @@ check "  free 62086, CMA 60234" -- has "free 62086 pages; unusable: CMA 60234"
 check "  58 free order-10 CMA blocks" -- has "CMA 58"
 check "  rmqueue finds no Unmovable block" -- has "rmqueue found no block of order >= 10 on the Unmovable list"
 run replay "$log0" --check 10 GFP_HIGHUSER_MOVABLE
-check "seed000 order 10 movable succeeds from CMA" -- [ "$rc" = 0 ] && has "a CMA pageblock"
+check "seed000 order 10 movable succeeds from CMA" -- [ "$rc" = 0 ]
+check "  prints 'a CMA pageblock'" -- has "a CMA pageblock"
 run replay "$log0" --check 11 GFP_KERNEL
-check "order 11 on 4.9: no report, WARN (exit 1)" -- [ "$rc" = 1 ] && has "not below NR_PAGE_ORDERS (11)"
+check "order 11 on 4.9: no report, WARN (exit 1)" -- [ "$rc" = 1 ]
+check "  prints 'not below NR_PAGE_ORDERS (11)'" -- has "not below NR_PAGE_ORDERS (11)"
 
 # --- an inferred machine equals the built-in profile of the board --------
 sed 's/5\.4\.125-android11-2-g6d2ca40337f4-dirty-ab2800/5.4.125-other/' "$log2" >"$tmp/other.log"
@@ -85,17 +88,21 @@ check "  min_free_kbytes from min:10240kB" -- has "min_free_kbytes = 10240"
 check "  the buddy line as initial state" -- \
 	has "initial.buddy = DMA32: 1587*4kB (UMEC) 1959*8kB (UMEC)"
 run replay "$tmp/other.log" --kernel 5.10 --check 4 GFP_ATOMIC
-check "--kernel over the log's release" -- has "kernel 5.10 (--kernel)" && has "on 5.10"
+check "--kernel over the log's release" -- has "kernel 5.10 (--kernel)"
+check "  prints 'on 5.10'" -- has "on 5.10"
 # no dump_stack line: the version the mask's names fit (0xa20 named
 # GFP_ATOMIC is 5.x before 6.3)
 grep -v '^CPU: ' "$tmp/other.log" >"$tmp/norelease.log"
 run replay "$tmp/norelease.log" --check 4 GFP_ATOMIC
-check "no release: the kernel the mask fits" -- [ "$rc" = 1 ] && has "kernel 5." && has "mode GFP_ATOMIC fits"
+check "no release: the kernel the mask fits" -- [ "$rc" = 1 ]
+check "  prints 'kernel 5.'" -- has "kernel 5."
+check "  prints 'mode GFP_ATOMIC fits'" -- has "mode GFP_ATOMIC fits"
 check "  said how" -- has "kernel 5.4 (mode GFP_ATOMIC fits only 5.4)"
 
 # --- the profile and snapshot it writes ------------------------------------
 run replay "$log2" --save-profile "$tmp/board.conf"
-check "--save-profile writes a profile" -- [ "$rc" = 0 ] && grep -q '^initial.zone = DMA32 free:633300kB' "$tmp/board.conf"
+check "--save-profile writes a profile" -- [ "$rc" = 0 ]
+check "  the file has the zone line" -- grep -q '^initial.zone = DMA32 free:633300kB' "$tmp/board.conf"
 run replay "$log2" --save-snapshot "$tmp/board.snap"
 run map "$tmp/board.snap" --text
 check "--save-snapshot: 237 CMA pageblocks, 145990 free CMA pages" -- \
