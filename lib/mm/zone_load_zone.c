@@ -48,18 +48,6 @@ static const struct {
 	[ZF_FREE_CMA] = { ZL_VALUE, 0 },
 };
 
-/* The zone-line field printed as "name:", whatever the version; -1 for
- * a name no version prints. */
-static int zone_field_named(const char *s, size_t n)
-{
-	for (unsigned i = 0; i < nr_zone_line_fields; i++) {
-		const char *name = zone_line_fields[i].name;
-		if (strlen(name) == n + 1 && memcmp(name, s, n) == 0)
-			return zone_line_fields[i].field;
-	}
-	return -1;
-}
-
 static int parse_lowmem_reserve(struct pglist_data *pgdat, struct zone *zone,
 				struct logtok *t, struct gfp_error *err)
 {
@@ -90,76 +78,85 @@ static int parse_lowmem_reserve(struct pglist_data *pgdat, struct zone *zone,
 	return 0;
 }
 
-int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
-			struct gfp_error *err)
-{
-	struct logtok t = { text, true };
-	const char *s, *prev = NULL;
-	size_t n, prevn = 0;
-	struct zone *zone = NULL;
-	unsigned long val[NR_ZONE_FIELDS] = { 0 };
-	bool seen[NR_ZONE_FIELDS] = { false };
+/* The zone line's fields as read: the values kept for the checks and
+ * the zone counters they set. */
+struct zone_fields {
+	unsigned long val[NR_ZONE_FIELDS];
+	bool seen[NR_ZONE_FIELDS];
 	long stats[NR_VM_ZONE_STAT_ITEMS];
-	bool stat_seen[NR_VM_ZONE_STAT_ITEMS] = { false };
+	bool stat_seen[NR_VM_ZONE_STAT_ITEMS];
+};
 
-	/* find "<Zone>" followed by "free:…kB" */
-	while (tok_next(&t, &s, &n)) {
-		if (prev && n > 5 && memcmp(s, "free:", 5) == 0 &&
+/* The first "<Zone> free:…" of text whose zone the machine has; t is
+ * left at its "free:" token (s, n). */
+static struct zone *find_zone_line(struct pglist_data *pgdat, struct logtok *t,
+				   const char **s, size_t *n)
+{
+	const char *prev = NULL;
+	size_t prevn = 0;
+	struct zone *zone;
+
+	while (tok_next(t, s, n)) {
+		if (prev && *n > 5 && memcmp(*s, "free:", 5) == 0 &&
 		    (zone = zone_by_name(pgdat, prev, prevn)))
-			break;
-		prev = s;
-		prevn = n;
+			return zone;
+		prev = *s;
+		prevn = *n;
 	}
-	if (!zone) {
-		gfp_error_set(err, "zone line: expected \"<Zone> free:NkB min:NkB …\" for one of the machine's zones, found none");
+	return NULL;
+}
+
+/* The "name:NkB" token [s, s + n) into zf (abi/printed.c names the
+ * fields of every version; another vendor's field is skipped).  *last is
+ * set at free_cma:, the line's last field. */
+static int read_field(struct pglist_data *pgdat, struct zone *zone,
+		      const char *s, size_t n, struct zone_fields *zf,
+		      bool *last, struct gfp_error *err)
+{
+	struct printed_value v;
+	const char *p = s;
+
+	if (!printed_read_value(&p, &v) || p != s + n || !*v.unit) {
+		gfp_error_set(err, "zone line %s: \"%.*s\" is not a name:NkB field",
+		       zone->name, (int)n, s);
 		return -1;
 	}
+	const struct printed_field *f = printed_field_named(
+		zone_line_fields, nr_zone_line_fields, v.name, v.len);
+	if (!f)
+		return 0;
+	enum zl_store store = zl_store[f->field].store;
+	unsigned long pages = v.value;
 
-	for (;;) {
-		const char *colon = memchr(s, ':', n);
-		unsigned long v;
-
-		if (!colon || n < (size_t)(colon - s) + 4 ||
-		    (memcmp(s + n - 2, "kB", 2) != 0 && memcmp(s + n - 2, "KB", 2) != 0) ||
-		    !parse_ulong(colon + 1, (size_t)(s + n - 2 - (colon + 1)), &v)) {
-			gfp_error_set(err, "zone line %s: \"%.*s\" is not a name:NkB field",
-			       zone->name, (int)n, s);
-			return -1;
-		}
-		int f = zone_field_named(s, (size_t)(colon - s));
-		if (f >= 0) {
-			enum zl_store store = zl_store[f].store;
-			unsigned long pages = v;
-
-			if (store != ZL_KB_STAT && store != ZL_IGNORED &&
-			    !kb_to_pages(pgdat, v, &pages)) {
-				gfp_error_set(err, "zone line %s: %.*s is not a whole number of %lukB pages",
-				       zone->name, (int)n, s, pages_to_kb(pgdat, 1));
-				return -1;
-			}
-			if (store == ZL_STAT || store == ZL_KB_STAT) {
-				stats[zl_store[f].stat] = (long)pages;
-				stat_seen[zl_store[f].stat] = true;
-			} else if (store == ZL_VALUE) {
-				val[f] = pages;
-				seen[f] = true;
-			}
-			if (f == ZF_FREE_CMA)
-				break;
-		}
-		/* other vendor fields (shadow_call_stack, …) are skipped */
-		if (!tok_next(&t, &s, &n)) {
-			gfp_error_set(err, "zone line %s: the text ends before free_cma:", zone->name);
-			return -1;
-		}
+	if (store != ZL_KB_STAT && store != ZL_IGNORED &&
+	    !kb_to_pages(pgdat, v.value, &pages)) {
+		gfp_error_set(err, "zone line %s: %.*s is not a whole number of %lukB pages",
+		       zone->name, (int)n, s, pages_to_kb(pgdat, 1));
+		return -1;
 	}
+	if (store == ZL_STAT || store == ZL_KB_STAT) {
+		zf->stats[zl_store[f->field].stat] = (long)pages;
+		zf->stat_seen[zl_store[f->field].stat] = true;
+	} else if (store == ZL_VALUE) {
+		zf->val[f->field] = pages;
+		zf->seen[f->field] = true;
+	}
+	*last = f->field == ZF_FREE_CMA;
+	return 0;
+}
 
+/* The fields the allocator needs are there and agree with the machine. */
+static int check_fields(struct pglist_data *pgdat, const struct zone *zone,
+			const struct zone_fields *zf, struct gfp_error *err)
+{
 	static const enum zone_field required[] = {
 		ZF_FREE, ZF_MIN, ZF_LOW, ZF_HIGH, ZF_PRESENT, ZF_MANAGED };
 	static const char *const required_names[] = {
 		"free", "min", "low", "high", "present", "managed" };
+	const unsigned long *val = zf->val;
+
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (!seen[required[i]]) {
+		if (!zf->seen[required[i]]) {
 			gfp_error_set(err, "zone line %s: no %s: field", zone->name, required_names[i]);
 			return -1;
 		}
@@ -178,11 +175,12 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 		       zone->name);
 		return -1;
 	}
+	return 0;
+}
 
-	struct logtok peek = t;
-	bool has_reserve = tok_next(&peek, &s, &n) && tok_is(s, n, "lowmem_reserve[]:");
-	if (has_reserve && parse_lowmem_reserve(pgdat, zone, &peek, err))
-		return -1;
+static void store_fields(struct zone *zone, const struct zone_fields *zf)
+{
+	const unsigned long *val = zf->val;
 
 	pthread_mutex_lock(&zone->lock);
 	/* the printed min/low/high are *_wmark_pages(): boost included */
@@ -190,16 +188,51 @@ int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
 	zone->_watermark[WMARK_MIN] = val[ZF_MIN] - val[ZF_BOOST];
 	zone->_watermark[WMARK_LOW] = val[ZF_LOW] - val[ZF_BOOST];
 	zone->_watermark[WMARK_HIGH] = val[ZF_HIGH] - val[ZF_BOOST];
-	if (seen[ZF_RESERVED_HIGHATOMIC])
+	if (zf->seen[ZF_RESERVED_HIGHATOMIC])
 		zone->nr_reserved_highatomic = val[ZF_RESERVED_HIGHATOMIC];
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		if (stat_seen[i])
-			zone->vm_stat[i] = stats[i];
+		if (zf->stat_seen[i])
+			zone->vm_stat[i] = zf->stats[i];
 	/* the free counters as printed; the buddy line's load recounts them
 	 * and uses free_cma to split its multi-letter counts */
 	zone->vm_stat[NR_FREE_PAGES] = (long)val[ZF_FREE];
-	if (seen[ZF_FREE_CMA])
+	if (zf->seen[ZF_FREE_CMA])
 		zone->vm_stat[NR_FREE_CMA_PAGES] = (long)val[ZF_FREE_CMA];
 	pthread_mutex_unlock(&zone->lock);
+}
+
+int zone_load_zone_line(struct pglist_data *pgdat, const char *text,
+			struct gfp_error *err)
+{
+	struct logtok t = { text, true };
+	struct zone_fields zf;
+	const char *s;
+	size_t n;
+	bool last = false;
+
+	memset(&zf, 0, sizeof(zf));
+	struct zone *zone = find_zone_line(pgdat, &t, &s, &n);
+	if (!zone) {
+		gfp_error_set(err, "zone line: expected \"<Zone> free:NkB min:NkB …\" for one of the machine's zones, found none");
+		return -1;
+	}
+	for (;;) {
+		if (read_field(pgdat, zone, s, n, &zf, &last, err))
+			return -1;
+		if (last)
+			break;
+		if (!tok_next(&t, &s, &n)) {
+			gfp_error_set(err, "zone line %s: the text ends before free_cma:", zone->name);
+			return -1;
+		}
+	}
+	if (check_fields(pgdat, zone, &zf, err))
+		return -1;
+
+	struct logtok peek = t;
+	bool has_reserve = tok_next(&peek, &s, &n) && tok_is(s, n, "lowmem_reserve[]:");
+	if (has_reserve && parse_lowmem_reserve(pgdat, zone, &peek, err))
+		return -1;
+	store_fields(zone, &zf);
 	return 0;
 }
