@@ -86,127 +86,162 @@ static int value_of(int argc, char **argv, int *i, const char *flag,
 	return 1;
 }
 
-int cmd_map(int argc, char **argv)
-{
-	static struct replay r;
-	static struct pglist_data node;
-	struct snapshot snap;
-	struct gfp_error err = { { 0 } };
-	const char *input = NULL, *output = NULL, *title = NULL;
-	const char *cols_text = NULL, *color = NULL, *report_text = NULL;
-	const char *profile = NULL, *kernel = NULL;
-	bool text = false;
-	char source[PATH_MAX + 32];
-	unsigned cols = MAP_COLS_DEFAULT, report = 0;
-	int rc;
+/* The command line of map. */
+struct map_args {
+	const char *input, *output, *title;
+	const char *cols_text, *color, *report_text, *profile, *kernel;
+	bool text, help, use_color;
+	unsigned cols, report;
+};
 
+static int read_args(int argc, char **argv, struct map_args *m)
+{
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int got;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			cmd_map_usage(stdout);
-			return cmd_finish_output("map");
+			m->help = true;
+			return CMD_OK;
 		} else if (!strcmp(a, "--text")) {
-			text = true;
-		} else if ((got = value_of(argc, argv, &i, "-o", &output)) ||
-			   (got = value_of(argc, argv, &i, "--cols", &cols_text)) ||
-			   (got = value_of(argc, argv, &i, "--color", &color)) ||
-			   (got = value_of(argc, argv, &i, "--title", &title)) ||
-			   (got = value_of(argc, argv, &i, "--report", &report_text)) ||
-			   (got = value_of(argc, argv, &i, "--profile", &profile)) ||
-			   (got = value_of(argc, argv, &i, "--kernel", &kernel))) {
+			m->text = true;
+		} else if ((got = value_of(argc, argv, &i, "-o", &m->output)) ||
+			   (got = value_of(argc, argv, &i, "--cols", &m->cols_text)) ||
+			   (got = value_of(argc, argv, &i, "--color", &m->color)) ||
+			   (got = value_of(argc, argv, &i, "--title", &m->title)) ||
+			   (got = value_of(argc, argv, &i, "--report", &m->report_text)) ||
+			   (got = value_of(argc, argv, &i, "--profile", &m->profile)) ||
+			   (got = value_of(argc, argv, &i, "--kernel", &m->kernel))) {
 			if (got < 0)
 				return CMD_USAGE;
 		} else if (a[0] == '-' && a[1]) {
 			return cmd_usage_error("map", "unknown option '%s'", a);
-		} else if (!input) {
-			input = a;
+		} else if (!m->input) {
+			m->input = a;
 		} else {
 			return cmd_usage_error("map", "'%s': one SNAPSHOT or LOG "
 					       "only (the first was '%s')", a,
-					       input);
+					       m->input);
 		}
 	}
-	if (!input)
-		return cmd_usage_error("map", "expected a SNAPSHOT or a LOG");
-	if (!output && !text)
-		return cmd_usage_error("map", "expected -o FILE.svg or --text");
-	if (cols_text) {
-		char *end;
-		unsigned long v = strtoul(cols_text, &end, 10);
-		if (!cols_text[0] || *end || cols_text[0] == '-' || v < 1 ||
-		    v > MAP_COLS_MAX)
-			return cmd_usage_error("map", "--cols '%s': expected 1 to %u "
-					       "pageblocks per row", cols_text,
-					       MAP_COLS_MAX);
-		cols = (unsigned)v;
-	}
-	bool use_color = false;
-	if (color) {
-		if (!strcmp(color, "always"))
-			use_color = true;
-		else if (!strcmp(color, "auto"))
-			use_color = isatty(STDOUT_FILENO);
-		else if (strcmp(color, "never"))
-			return cmd_usage_error("map", "--color '%s': expected auto, "
-					       "always or never", color);
-	}
-	if (report_text) {
-		char *end;
-		unsigned long v = strtoul(report_text, &end, 10);
-		if (!report_text[0] || *end || report_text[0] == '-' || v < 1 ||
-		    v > LOG_MAX_REPORTS)
-			return cmd_usage_error("map", "--report '%s': expected a "
-					       "report number, 1 or more",
-					       report_text);
-		report = (unsigned)v;
-	}
-	if (kernel) {
-		kver_t kv;
-		if ((rc = cmd_kernel_arg("map", "--kernel", kernel, &kv)))
-			return rc;
-	}
+	return CMD_OK;
+}
 
-	if (is_snapshot(input)) {
-		if (report_text || profile || kernel)
+/* The values of the options, range-checked. */
+static int check_args(struct map_args *m)
+{
+	if (!m->input)
+		return cmd_usage_error("map", "expected a SNAPSHOT or a LOG");
+	if (!m->output && !m->text)
+		return cmd_usage_error("map", "expected -o FILE.svg or --text");
+	if (m->cols_text) {
+		const char *t = m->cols_text;
+		char *end;
+		unsigned long v = strtoul(t, &end, 10);
+		if (!t[0] || *end || t[0] == '-' || v < 1 || v > MAP_COLS_MAX)
+			return cmd_usage_error("map", "--cols '%s': expected 1 to %u "
+					       "pageblocks per row", t,
+					       MAP_COLS_MAX);
+		m->cols = (unsigned)v;
+	}
+	if (m->color) {
+		if (!strcmp(m->color, "always"))
+			m->use_color = true;
+		else if (!strcmp(m->color, "auto"))
+			m->use_color = isatty(STDOUT_FILENO);
+		else if (strcmp(m->color, "never"))
+			return cmd_usage_error("map", "--color '%s': expected auto, "
+					       "always or never", m->color);
+	}
+	if (m->report_text) {
+		const char *t = m->report_text;
+		char *end;
+		unsigned long v = strtoul(t, &end, 10);
+		if (!t[0] || *end || t[0] == '-' || v < 1 || v > LOG_MAX_REPORTS)
+			return cmd_usage_error("map", "--report '%s': expected a "
+					       "report number, 1 or more", t);
+		m->report = (unsigned)v;
+	}
+	if (m->kernel) {
+		kver_t kv;
+		return cmd_kernel_arg("map", "--kernel", m->kernel, &kv);
+	}
+	return CMD_OK;
+}
+
+/* The snapshot to draw: the file itself, or the heap replayed from the
+ * log's report (whose name becomes the title unless one was given). */
+static int load_snapshot(struct map_args *m, struct snapshot *snap,
+			 char *source, size_t source_len)
+{
+	static struct replay r;
+	static struct pglist_data node;
+	struct gfp_error err = { { 0 } };
+	int rc;
+
+	if (is_snapshot(m->input)) {
+		if (m->report_text || m->profile || m->kernel)
 			return cmd_usage_error("map", "%s is a snapshot: --report, "
 					       "--profile and --kernel apply to a "
-					       "log", input);
-		if (snapshot_read_file(input, &snap, &err) < 0)
+					       "log", m->input);
+		if (snapshot_read_file(m->input, snap, &err) < 0)
 			return cmd_usage_error("map", "%s", err.msg);
-	} else {
-		if ((rc = cmd_replay_load("map", input, report, profile, kernel,
-					  &r, &node)))
-			return rc;
-		snprintf(source, sizeof(source), "%s, report %u", input, r.index);
-		if (!title)
-			title = source;
-		if (snapshot_from_node(&node, source, &snap, &err) < 0) {
-			fprintf(stderr, "gfpshim map: %s\n", err.msg);
-			return CMD_FAILED;
-		}
+		return CMD_OK;
 	}
+	if ((rc = cmd_replay_load("map", m->input, m->report, m->profile,
+				  m->kernel, &r, &node)))
+		return rc;
+	snprintf(source, source_len, "%s, report %u", m->input, r.index);
+	if (!m->title)
+		m->title = source;
+	if (snapshot_from_node(&node, source, snap, &err) < 0) {
+		fprintf(stderr, "gfpshim map: %s\n", err.msg);
+		return CMD_FAILED;
+	}
+	return CMD_OK;
+}
 
-	if (output) {
-		bool to_stdout = !strcmp(output, "-");
-		FILE *f = to_stdout ? stdout : fopen(output, "w");
-		if (!f) {
-			fprintf(stderr, "gfpshim map: -o %s: %s\n", output,
-				strerror(errno));
-			return CMD_FAILED;
-		}
-		struct map_sink sink = { file_write, f };
-		map_svg(&snap, cols, title, &sink);
-		if (!to_stdout && (ferror(f) | fclose(f))) {
-			fprintf(stderr, "gfpshim map: writing %s failed: %s\n",
-				output, strerror(errno));
-			return CMD_FAILED;
-		}
+static int write_svg(const struct map_args *m, const struct snapshot *snap)
+{
+	bool to_stdout = !strcmp(m->output, "-");
+	FILE *f = to_stdout ? stdout : fopen(m->output, "w");
+
+	if (!f) {
+		fprintf(stderr, "gfpshim map: -o %s: %s\n", m->output,
+			strerror(errno));
+		return CMD_FAILED;
 	}
-	if (text) {
+	struct map_sink sink = { file_write, f };
+	map_svg(snap, m->cols, m->title, &sink);
+	if (!to_stdout && (ferror(f) | fclose(f))) {
+		fprintf(stderr, "gfpshim map: writing %s failed: %s\n",
+			m->output, strerror(errno));
+		return CMD_FAILED;
+	}
+	return CMD_OK;
+}
+
+int cmd_map(int argc, char **argv)
+{
+	struct map_args m = { .cols = MAP_COLS_DEFAULT };
+	struct snapshot snap;
+	char source[PATH_MAX + 32];
+	int rc;
+
+	if ((rc = read_args(argc, argv, &m)))
+		return rc;
+	if (m.help) {
+		cmd_map_usage(stdout);
+		return cmd_finish_output("map");
+	}
+	if ((rc = check_args(&m)) ||
+	    (rc = load_snapshot(&m, &snap, source, sizeof(source))))
+		return rc;
+	if (m.output && (rc = write_svg(&m, &snap)))
+		return rc;
+	if (m.text) {
 		struct map_sink sink = { file_write, stdout };
-		map_text(&snap, cols, use_color, title, &sink);
+		map_text(&snap, m.cols, m.use_color, m.title, &sink);
 	}
 	snapshot_release(&snap);
 	return cmd_finish_output("map");

@@ -172,6 +172,65 @@ static int parse_order(const char *text, unsigned *order)
 	return 0;
 }
 
+/* What print_zone() compares with: each zone's counters and its free
+ * blocks of order or more by migratetype, before the request. */
+static void record_before(const struct pglist_data *pgdat, unsigned order,
+			  struct zone_before *before)
+{
+	for (unsigned i = 0; i < pgdat->nr_zones; i++) {
+		const struct zone *z = &pgdat->node_zones[i];
+		struct zone_before *b = &before[i];
+		memset(b, 0, sizeof(*b));
+		b->free = z->vm_stat[NR_FREE_PAGES];
+		b->free_cma = z->vm_stat[NR_FREE_CMA_PAGES];
+		b->highatomic = z->nr_reserved_highatomic;
+		for (unsigned o = order; o < pgdat->nr_page_orders; o++)
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+				b->blocks[mt] += z->free_area[o].nr_free_mt[mt];
+	}
+}
+
+static void print_verdict(struct pglist_data *pgdat,
+			  const struct alloc_outcome *out, unsigned order,
+			  const char *mode)
+{
+	switch (out->verdict) {
+	case ALLOC_OK:
+	case ALLOC_OK_AFTER_RECLAIM:
+		printf("verdict: succeeds%s: pfn %#lx in zone %s, a %s pageblock\n",
+		       out->verdict == ALLOC_OK ? "" :
+		       " after reclaim or compaction",
+		       out->pfn, pgdat->node_zones[out->zone_idx].name,
+		       migratetype_names[get_pageblock_migratetype(pgdat, out->pfn)]);
+		break;
+	case ALLOC_FAIL_OOM:
+		printf("verdict: fails: nothing fits after reclaim and "
+		       "compaction; the kernel invokes the OOM killer\n");
+		break;
+	default: {
+		bool wm_ok = false, block = false;
+		for (unsigned i = 0; i < out->nr_attempts; i++) {
+			wm_ok |= out->attempts[i].watermark_ok;
+			block |= out->attempts[i].has_block;
+		}
+		printf("verdict: fails: page allocation failure: order:%u, "
+		       "mode:%s\n", order, mode);
+		if (wm_ok)
+			printf("  the watermark check passed, but rmqueue found no "
+			       "block of order >= %u on the %s list or the lists "
+			       "it may steal from\n", order,
+			       migratetype_names[out->migratetype]);
+		else if (order && !block)
+			printf("  no zone has a free block of order >= %u that "
+			       "this request may use\n", order);
+		else
+			printf("  every zone is below its watermark for this "
+			       "request\n");
+		break;
+	}
+	}
+}
+
 static int check(struct pglist_data *pgdat, const char *order_text,
 		 const char *gfp_text)
 {
@@ -191,17 +250,7 @@ static int check(struct pglist_data *pgdat, const char *order_text,
 	kver_format(kv, kv_text, sizeof(kv_text));
 
 	struct zone_before before[MAX_NR_ZONES];
-	for (unsigned i = 0; i < pgdat->nr_zones; i++) {
-		struct zone *z = &pgdat->node_zones[i];
-		struct zone_before *b = &before[i];
-		memset(b, 0, sizeof(*b));
-		b->free = z->vm_stat[NR_FREE_PAGES];
-		b->free_cma = z->vm_stat[NR_FREE_CMA_PAGES];
-		b->highatomic = z->nr_reserved_highatomic;
-		for (unsigned o = order; o < pgdat->nr_page_orders; o++)
-			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-				b->blocks[mt] += z->free_area[o].nr_free_mt[mt];
-	}
+	record_before(pgdat, order, before);
 
 	struct alloc_outcome out;
 	bool ok = alloc_pages_node(pgdat, gfp, order, 0, &out);
@@ -232,41 +281,7 @@ static int check(struct pglist_data *pgdat, const char *order_text,
 			   out.alloc_flags);
 	printf("\n");
 
-	switch (out.verdict) {
-	case ALLOC_OK:
-	case ALLOC_OK_AFTER_RECLAIM:
-		printf("verdict: succeeds%s: pfn %#lx in zone %s, a %s pageblock\n",
-		       out.verdict == ALLOC_OK ? "" :
-		       " after reclaim or compaction",
-		       out.pfn, pgdat->node_zones[out.zone_idx].name,
-		       migratetype_names[get_pageblock_migratetype(pgdat, out.pfn)]);
-		break;
-	case ALLOC_FAIL_OOM:
-		printf("verdict: fails: nothing fits after reclaim and "
-		       "compaction; the kernel invokes the OOM killer\n");
-		break;
-	default: {
-		bool wm_ok = false, block = false;
-		for (unsigned i = 0; i < out.nr_attempts; i++) {
-			wm_ok |= out.attempts[i].watermark_ok;
-			block |= out.attempts[i].has_block;
-		}
-		printf("verdict: fails: page allocation failure: order:%u, "
-		       "mode:%s\n", order, mode);
-		if (wm_ok)
-			printf("  the watermark check passed, but rmqueue found no "
-			       "block of order >= %u on the %s list or the lists "
-			       "it may steal from\n", order,
-			       migratetype_names[out.migratetype]);
-		else if (order && !block)
-			printf("  no zone has a free block of order >= %u that "
-			       "this request may use\n", order);
-		else
-			printf("  every zone is below its watermark for this "
-			       "request\n");
-		break;
-	}
-	}
+	print_verdict(pgdat, &out, order, mode);
 	return ok ? CMD_OK : CMD_FAILED;
 }
 
@@ -355,128 +370,182 @@ static int need_value(int argc, char **argv, int i)
 	return CMD_OK;
 }
 
-int cmd_replay(int argc, char **argv)
+/* The command line of replay. */
+struct replay_args {
+	const char *log, *profile, *kernel;
+	const char *save_profile, *save_snapshot;
+	const char *order, *gfp;        /* --check ORDER GFP */
+	unsigned report;
+	bool verbose, help;
+	int prog;                       /* argv index of the PROGRAM, or 0 */
+};
+
+/* The value of the option at argv[*i], which takes one; *i moves on. */
+static int option_value(int argc, char **argv, int *i, const char **value)
 {
-	static struct replay r;
-	static struct pglist_data node;
-	const char *log = NULL, *profile = NULL, *kernel = NULL;
-	const char *save_profile = NULL, *save_snapshot = NULL;
-	const char *order = NULL, *gfp = NULL;
-	unsigned report = 0;
-	bool verbose = false;
-	int prog = 0, rc;
+	int rc = need_value(argc, argv, *i);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	if (!rc)
+		*value = argv[++*i];
+	return rc;
+}
 
-		if (!strcmp(a, "--")) {
+static int parse_report(const char *text, unsigned *report)
+{
+	char *end;
+	unsigned long n = strtoul(text, &end, 10);
+
+	if (!text[0] || *end || n == 0 || n > LOG_MAX_REPORTS || text[0] == '-')
+		return cmd_usage_error("replay", "--report '%s': expected a "
+				       "report number, 1 or more", text);
+	*report = (unsigned)n;
+	return CMD_OK;
+}
+
+static int parse_option(int argc, char **argv, int *i, struct replay_args *a)
+{
+	const char *o = argv[*i], *v;
+	int rc;
+	kver_t kv;
+
+	if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+		a->help = true;
+	} else if (!strcmp(o, "-v")) {
+		a->verbose = true;
+	} else if (!strcmp(o, "--check")) {
+		if (*i + 2 >= argc)
+			return cmd_usage_error("replay", "--check: expected "
+					       "ORDER and GFP after it");
+		a->order = argv[++*i];
+		a->gfp = argv[++*i];
+	} else if (!strcmp(o, "--report")) {
+		if ((rc = option_value(argc, argv, i, &v)))
+			return rc;
+		return parse_report(v, &a->report);
+	} else if (!strcmp(o, "--profile")) {
+		return option_value(argc, argv, i, &a->profile);
+	} else if (!strcmp(o, "--kernel")) {
+		if ((rc = option_value(argc, argv, i, &a->kernel)))
+			return rc;
+		return cmd_kernel_arg("replay", "--kernel", a->kernel, &kv);
+	} else if (!strcmp(o, "--save-profile")) {
+		return option_value(argc, argv, i, &a->save_profile);
+	} else if (!strcmp(o, "--save-snapshot")) {
+		return option_value(argc, argv, i, &a->save_snapshot);
+	} else {
+		return cmd_usage_error("replay", "unknown option '%s'", o);
+	}
+	return CMD_OK;
+}
+
+static int parse_args(int argc, char **argv, struct replay_args *a)
+{
+	int rc;
+
+	for (int i = 1; i < argc && !a->help; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--")) {
 			if (i + 1 >= argc)
 				return cmd_usage_error("replay", "--: expected a "
 						       "PROGRAM after it");
-			prog = i + 1;
+			a->prog = i + 1;
 			break;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			cmd_replay_usage(stdout);
-			return cmd_finish_output("replay");
-		} else if (!strcmp(a, "-v")) {
-			verbose = true;
-		} else if (!strcmp(a, "--check")) {
-			if (i + 2 >= argc)
-				return cmd_usage_error("replay", "--check: expected "
-						       "ORDER and GFP after it");
-			order = argv[++i];
-			gfp = argv[++i];
-		} else if (!strcmp(a, "--report")) {
-			if ((rc = need_value(argc, argv, i)))
+		} else if (arg[0] == '-' && arg[1]) {
+			if ((rc = parse_option(argc, argv, &i, a)))
 				return rc;
-			char *end;
-			unsigned long n = strtoul(argv[++i], &end, 10);
-			if (!argv[i][0] || *end || n == 0 || n > LOG_MAX_REPORTS ||
-			    argv[i][0] == '-')
-				return cmd_usage_error("replay", "--report '%s': "
-						       "expected a report number, "
-						       "1 or more", argv[i]);
-			report = (unsigned)n;
-		} else if (!strcmp(a, "--profile")) {
-			if ((rc = need_value(argc, argv, i)))
-				return rc;
-			profile = argv[++i];
-		} else if (!strcmp(a, "--kernel")) {
-			kver_t kv;
-			if ((rc = need_value(argc, argv, i)))
-				return rc;
-			kernel = argv[++i];
-			if ((rc = cmd_kernel_arg("replay", "--kernel", kernel, &kv)))
-				return rc;
-		} else if (!strcmp(a, "--save-profile")) {
-			if ((rc = need_value(argc, argv, i)))
-				return rc;
-			save_profile = argv[++i];
-		} else if (!strcmp(a, "--save-snapshot")) {
-			if ((rc = need_value(argc, argv, i)))
-				return rc;
-			save_snapshot = argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			return cmd_usage_error("replay", "unknown option '%s'", a);
-		} else if (!log) {
-			log = a;
+		} else if (!a->log) {
+			a->log = arg;
 		} else {
 			return cmd_usage_error("replay", "'%s': one LOG only (the "
 					       "first was '%s'); a program goes "
-					       "after --", a, log);
+					       "after --", arg, a->log);
 		}
 	}
-	if (!log)
+	if (a->help)
+		return CMD_OK;
+	if (!a->log)
 		return cmd_usage_error("replay", "expected a LOG");
-	if (order && prog)
+	if (a->order && a->prog)
 		return cmd_usage_error("replay", "--check and a PROGRAM: expected "
 				       "one of them");
-	if (!order && !prog && !save_profile && !save_snapshot)
+	if (!a->order && !a->prog && !a->save_profile && !a->save_snapshot)
 		return cmd_usage_error("replay", "expected --check ORDER GFP, "
 				       "-- PROGRAM, --save-profile or "
 				       "--save-snapshot");
+	return CMD_OK;
+}
 
-	if ((rc = cmd_replay_load("replay", log, report, profile, kernel, &r,
-				  &node)))
-		return rc;
-	/* with a program, stdout is the program's */
-	FILE *info = prog ? stderr : stdout;
-	fprintf(info, "replay of %s, report %u (%s, line %u)", log, r.index,
-		log_report_kind_names[r.rep->kind], r.rep->first_line);
-	if (r.rep->have_order && r.rep->have_mask)
-		fprintf(info, ": order:%u, mode:%#x%s%s%s", r.rep->order,
-			r.rep->mask, r.rep->mask_names[0] ? "(" : "",
-			r.rep->mask_names, r.rep->mask_names[0] ? ")" : "");
-	fprintf(info, "\nmachine: %s\n", r.how);
-	if (verbose)
-		fprintf(info, "\n%.*s\n", (int)r.profile_len, r.profile);
+/* Which report of which log, and the machine built from it. */
+static void print_header(FILE *info, const struct replay_args *a,
+			 const struct replay *r)
+{
+	const struct log_report *rep = r->rep;
 
+	fprintf(info, "replay of %s, report %u (%s, line %u)", a->log, r->index,
+		log_report_kind_names[rep->kind], rep->first_line);
+	if (rep->have_order && rep->have_mask)
+		fprintf(info, ": order:%u, mode:%#x%s%s%s", rep->order,
+			rep->mask, rep->mask_names[0] ? "(" : "",
+			rep->mask_names, rep->mask_names[0] ? ")" : "");
+	fprintf(info, "\nmachine: %s\n", r->how);
+	if (a->verbose)
+		fprintf(info, "\n%.*s\n", (int)r->profile_len, r->profile);
+}
+
+static int save(const struct replay_args *a, const struct replay *r,
+		struct pglist_data *node)
+{
 	struct gfp_error err = { { 0 } };
-	if (save_profile && replay_write_profile(&r, save_profile, &err) < 0) {
+
+	if (a->save_profile && replay_write_profile(r, a->save_profile, &err) < 0) {
 		fprintf(stderr, "gfpshim replay: --save-profile: %s\n", err.msg);
 		return CMD_USAGE;
 	}
-	if (save_snapshot) {
+	if (a->save_snapshot) {
 		char source[64];
-		snprintf(source, sizeof(source), "replay of report %u", r.index);
-		if (snapshot_write_file(save_snapshot, &node, source, &err) < 0) {
+		snprintf(source, sizeof(source), "replay of report %u", r->index);
+		if (snapshot_write_file(a->save_snapshot, node, source, &err) < 0) {
 			fprintf(stderr, "gfpshim replay: --save-snapshot: %s\n",
 				err.msg);
 			return CMD_USAGE;
 		}
 	}
-	if (order) {
+	return CMD_OK;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static struct replay r;
+	static struct pglist_data node;
+	struct replay_args a = { 0 };
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &a)))
+		return rc;
+	if (a.help) {
+		cmd_replay_usage(stdout);
+		return cmd_finish_output("replay");
+	}
+	if ((rc = cmd_replay_load("replay", a.log, a.report, a.profile,
+				  a.kernel, &r, &node)))
+		return rc;
+	/* with a program, stdout is the program's */
+	print_header(a.prog ? stderr : stdout, &a, &r);
+	if ((rc = save(&a, &r, &node)))
+		return rc;
+	if (a.order) {
 		printf("\n");
-		rc = check(&node, order, gfp);
+		rc = check(&node, a.order, a.gfp);
 		if (rc == CMD_USAGE)
 			return rc;
 		int out = cmd_finish_output("replay");
 		return out ? out : rc;
 	}
-	if (prog) {
+	if (a.prog) {
 		if ((rc = cmd_finish_output("replay")))
 			return rc;
-		return run_on_heap(&r, argv + prog);
+		return run_on_heap(&r, argv + a.prog);
 	}
 	return cmd_finish_output("replay");
 }
