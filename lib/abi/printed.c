@@ -12,6 +12,7 @@
 	.first = KVER_ANY_FIRST, .last = KVER_LAST_OF(major, minor)
 
 #define BREAK .line_break = true
+#define AFTER_ANSWER .after_answer = true
 
 const struct printed_field global_block_fields[] = {
 	{ GF_ACTIVE_ANON, "active_anon:", "", ALWAYS },
@@ -52,12 +53,18 @@ const struct printed_field zone_line_fields[] = {
 	{ ZF_HIGH, "high:", "kB", ALWAYS },
 	/* 5.5, with the capital KB of its format string */
 	{ ZF_RESERVED_HIGHATOMIC, "reserved_highatomic:", "KB", FROM(5, 5) },
+	/* "mm: add nr_free_highatomic in show_free_areas" (6.16); a real
+	 * 6.17.7 log prints it */
+	{ ZF_FREE_HIGHATOMIC, "free_highatomic:", "KB", FROM(6, 16) },
 	{ ZF_ACTIVE_ANON, "active_anon:", "kB", ALWAYS },
 	{ ZF_INACTIVE_ANON, "inactive_anon:", "kB", ALWAYS },
 	{ ZF_ACTIVE_FILE, "active_file:", "kB", ALWAYS },
 	{ ZF_INACTIVE_FILE, "inactive_file:", "kB", ALWAYS },
 	{ ZF_UNEVICTABLE, "unevictable:", "kB", ALWAYS },
 	{ ZF_WRITEPENDING, "writepending:", "kB", ALWAYS },
+	/* "mm: show_mem: show number of zspages in show_free_areas" (6.18);
+	 * 0 without CONFIG_ZSMALLOC */
+	{ ZF_ZSPAGES, "zspages:", "kB", FROM(6, 18) },
 	{ ZF_PRESENT, "present:", "kB", ALWAYS },
 	{ ZF_MANAGED, "managed:", "kB", ALWAYS },
 	{ ZF_MLOCKED, "mlocked:", "kB", ALWAYS },
@@ -94,7 +101,9 @@ const struct printed_field node_line_fields[] = {
 	{ NF_SHMEM_PMDMAPPED, "shmem_pmdmapped:", "kB", FROM(6, 6) },
 	{ NF_ANON_THP, "anon_thp: ", "kB", UNTIL(6, 5) },
 	{ NF_ANON_THP, "anon_thp:", "kB", FROM(6, 6) },
-	{ NF_WRITEBACK_TMP, "writeback_tmp:", "kB", ALWAYS },
+	/* NR_WRITEBACK_TEMP removed in 6.17: a real 6.17.7 log has no
+	 * writeback_tmp: */
+	{ NF_WRITEBACK_TMP, "writeback_tmp:", "kB", UNTIL(6, 16) },
 	/* NR_UNSTABLE_NFS went away in 5.8 */
 	{ NF_UNSTABLE, "unstable:", "kB", UNTIL(5, 7) },
 	{ NF_KERNEL_STACK, "kernel_stack:", "kB", FROM(5, 9) },
@@ -103,6 +112,9 @@ const struct printed_field node_line_fields[] = {
 	{ NF_SEC_PAGETABLES, "sec_pagetables:", "kB", FROM(6, 0) },
 	/* NR_PAGES_SCANNED gave way to kswapd_failures in 4.12 */
 	{ NF_PAGES_SCANNED, "pages_scanned:", "", UNTIL(4, 11) },
+	/* NR_BALLOON_PAGES, "meminfo: add a per node counter for balloon
+	 * drivers" (6.16), after the all_unreclaimable answer */
+	{ NF_BALLOON, "Balloon:", "kB", FROM(6, 16), AFTER_ANSWER },
 };
 const unsigned nr_node_line_fields =
 	sizeof(node_line_fields) / sizeof(node_line_fields[0]);

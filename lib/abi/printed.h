@@ -26,6 +26,7 @@ struct printed_field {
 	const char *unit;       /* after the number: "kB", "KB", "" */
 	kver_t first, last;
 	bool line_break;        /* starts a new line ("\n ") instead of " " */
+	bool after_answer;      /* node line: after "all_unreclaimable? yes" */
 };
 
 static inline bool printed_by(const struct printed_field *f, kver_t kv)
@@ -80,8 +81,8 @@ extern const unsigned nr_global_block_fields;
  * " free_cma:…kB" (lowmem_reserve is a line of its own). */
 enum zone_field {
 	ZF_FREE, ZF_BOOST, ZF_MIN, ZF_LOW, ZF_HIGH, ZF_RESERVED_HIGHATOMIC,
-	ZF_ACTIVE_ANON, ZF_INACTIVE_ANON, ZF_ACTIVE_FILE, ZF_INACTIVE_FILE,
-	ZF_UNEVICTABLE, ZF_WRITEPENDING, ZF_PRESENT, ZF_MANAGED, ZF_MLOCKED,
+	ZF_FREE_HIGHATOMIC, ZF_ACTIVE_ANON, ZF_INACTIVE_ANON, ZF_ACTIVE_FILE, ZF_INACTIVE_FILE,
+	ZF_UNEVICTABLE, ZF_WRITEPENDING, ZF_ZSPAGES, ZF_PRESENT, ZF_MANAGED, ZF_MLOCKED,
 	ZF_SLAB_RECLAIMABLE, ZF_SLAB_UNRECLAIMABLE, ZF_KERNEL_STACK,
 	ZF_PAGETABLES, ZF_BOUNCE, ZF_FREE_PCP, ZF_LOCAL_PCP, ZF_FREE_CMA,
 	NR_ZONE_FIELDS
@@ -90,13 +91,15 @@ extern const struct printed_field zone_line_fields[];
 extern const unsigned nr_zone_line_fields;
 
 /* show_free_areas(): the node line after "Node N", " active_anon:…kB"
- * through the page-table counters ("all_unreclaimable? " follows). */
+ * through the page-table counters, then "all_unreclaimable? yes|no" and
+ * the rows marked after_answer. */
 enum node_field {
 	NF_ACTIVE_ANON, NF_INACTIVE_ANON, NF_ACTIVE_FILE, NF_INACTIVE_FILE,
 	NF_UNEVICTABLE, NF_ISOLATED_ANON, NF_ISOLATED_FILE, NF_MAPPED,
 	NF_DIRTY, NF_WRITEBACK, NF_SHMEM, NF_SHMEM_THP, NF_SHMEM_PMDMAPPED,
 	NF_ANON_THP, NF_WRITEBACK_TMP, NF_UNSTABLE, NF_KERNEL_STACK,
-	NF_PAGETABLES, NF_SEC_PAGETABLES, NF_PAGES_SCANNED, NR_NODE_FIELDS
+	NF_PAGETABLES, NF_SEC_PAGETABLES, NF_PAGES_SCANNED, NF_BALLOON,
+	NR_NODE_FIELDS
 };
 extern const struct printed_field node_line_fields[];
 extern const unsigned nr_node_line_fields;

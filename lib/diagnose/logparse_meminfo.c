@@ -84,7 +84,14 @@ static bool parse_kv(const char *s, struct kv_sink *k, bool *unreclaimable,
 			p += strlen("all_unreclaimable?");
 			*unreclaimable = true;
 			*answer = starts(p, "yes") ? 1 : starts(p, "no") ? 0 : -1;
-			return *answer >= 0;
+			if (*answer < 0)
+				return false;
+			/* Balloon: (6.16) and other fields may follow the
+			 * answer; what does not read as one ends the line */
+			p += *answer ? strlen("yes") : strlen("no");
+			while (printed_read_value(&p, &v))
+				kv_pair(k, &v);
+			return true;
 		}
 		if (!printed_read_value(&p, &v))
 			return false;

@@ -16,7 +16,8 @@
 /* What each zone-line field (abi/printed.h names them, for every
  * version) sets: a value kept for the checks below, a zone counter in
  * pages or in kB as printed, or nothing (the per-cpu counts follow the pcp
- * lists, not the text). */
+ * lists and free_highatomic the free lists, not the text; the simulation
+ * has no zsmalloc). */
 enum zl_store { ZL_VALUE, ZL_STAT, ZL_KB_STAT, ZL_IGNORED };
 
 static const struct {
@@ -29,12 +30,14 @@ static const struct {
 	[ZF_LOW] = { ZL_VALUE, 0 },
 	[ZF_HIGH] = { ZL_VALUE, 0 },
 	[ZF_RESERVED_HIGHATOMIC] = { ZL_VALUE, 0 },
+	[ZF_FREE_HIGHATOMIC] = { ZL_IGNORED, 0 },
 	[ZF_ACTIVE_ANON] = { ZL_STAT, NR_ZONE_ACTIVE_ANON },
 	[ZF_INACTIVE_ANON] = { ZL_STAT, NR_ZONE_INACTIVE_ANON },
 	[ZF_ACTIVE_FILE] = { ZL_STAT, NR_ZONE_ACTIVE_FILE },
 	[ZF_INACTIVE_FILE] = { ZL_STAT, NR_ZONE_INACTIVE_FILE },
 	[ZF_UNEVICTABLE] = { ZL_STAT, NR_ZONE_UNEVICTABLE },
 	[ZF_WRITEPENDING] = { ZL_STAT, NR_ZONE_WRITE_PENDING },
+	[ZF_ZSPAGES] = { ZL_IGNORED, 0 },
 	[ZF_PRESENT] = { ZL_VALUE, 0 },
 	[ZF_MANAGED] = { ZL_VALUE, 0 },
 	[ZF_MLOCKED] = { ZL_STAT, NR_MLOCK },

@@ -160,6 +160,7 @@ static unsigned long node_field_value(struct pglist_data *pgdat, int field)
 	case NF_PAGETABLES:      return K(node_stat(pgdat, NR_PAGETABLE));
 	case NF_SEC_PAGETABLES:  return K(node_stat(pgdat, NR_SECONDARY_PAGETABLE));
 	case NF_PAGES_SCANNED:   return 0;
+	case NF_BALLOON:         return 0;      /* no balloon driver */
 	}
 	return 0;
 }
@@ -168,11 +169,16 @@ static void show_node_line(struct sbuf *sb, struct pglist_data *pgdat,
 			   const struct report_kconfig *kc)
 {
 	sb_printf(sb, "Node %d", 0);
-	for_each_printed(f, node_line_fields, nr_node_line_fields, pgdat->kv)
-		if (kc->thp || !node_field_is_thp(f->field))
-			sb_printf(sb, " %s%lu%s", f->name,
-				  node_field_value(pgdat, f->field), f->unit);
-	sb_printf(sb, " all_unreclaimable? %s\n", "no");
+	for (int after = 0; after < 2; after++) {
+		if (after)
+			sb_printf(sb, " all_unreclaimable? %s", "no");
+		for_each_printed(f, node_line_fields, nr_node_line_fields, pgdat->kv)
+			if (f->after_answer == after &&
+			    (kc->thp || !node_field_is_thp(f->field)))
+				sb_printf(sb, " %s%lu%s", f->name,
+					  node_field_value(pgdat, f->field), f->unit);
+	}
+	sb_puts(sb, "\n");
 }
 
 static unsigned long zone_field_value(struct pglist_data *pgdat,
@@ -191,12 +197,14 @@ static unsigned long zone_field_value(struct pglist_data *pgdat,
 	case ZF_LOW:           return K(zone->_watermark[WMARK_LOW] + boost);
 	case ZF_HIGH:          return K(zone->_watermark[WMARK_HIGH] + boost);
 	case ZF_RESERVED_HIGHATOMIC: return K(zone->nr_reserved_highatomic);
+	case ZF_FREE_HIGHATOMIC: return K(zone->nr_free_highatomic);
 	case ZF_ACTIVE_ANON:   return K(zone_stat(zone, NR_ZONE_ACTIVE_ANON));
 	case ZF_INACTIVE_ANON: return K(zone_stat(zone, NR_ZONE_INACTIVE_ANON));
 	case ZF_ACTIVE_FILE:   return K(zone_stat(zone, NR_ZONE_ACTIVE_FILE));
 	case ZF_INACTIVE_FILE: return K(zone_stat(zone, NR_ZONE_INACTIVE_FILE));
 	case ZF_UNEVICTABLE:   return K(zone_stat(zone, NR_ZONE_UNEVICTABLE));
 	case ZF_WRITEPENDING:  return K(zone_stat(zone, NR_ZONE_WRITE_PENDING));
+	case ZF_ZSPAGES:       return 0;        /* no zsmalloc */
 	case ZF_PRESENT:       return K(zone->present_pages);
 	case ZF_MANAGED:       return K(zone->managed_pages);
 	case ZF_MLOCKED:       return K(zone_stat(zone, NR_MLOCK));

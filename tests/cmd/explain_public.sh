@@ -152,4 +152,25 @@ for f in i686-5.7-highmem-oom-pagefault-qp.log arm64-6.6-cma-oom-order2-qp.log; 
 	ok $? "$f: same explanation as its decoded text"
 done
 
+# 6.19-rc5 x86_64 (zspages:, free_highatomic:, Balloon:, no writeback_tmp:):
+# kswapd0's order-0 GFP_NOFS|__GFP_NOMEMALLOC request.  Normal free 79392kB
+# = 19848 pages - highatomic 2048KB (512) = 19336 <= min 80308kB (20077),
+# 28672kB (7168) of it boost.
+run x86_64-6.19-rc5-kswapd-order0-sheaves.log
+[ "$rc" = 0 ] && reports 1 && no_problems &&
+	has "task kswapd0: order 0 (4 kB), mode:0xc0c40(GFP_NOFS|__GFP_COMP|__GFP_NOMEMALLOC)" &&
+	has "kernel 6.19.0: from the dump_stack header (line 3): 6.19.0-rc5-00027-g40fd0acc45d0"
+ok $? "6.19-rc5: one failure, order 0, mask, kernel"
+has "Verdict: below the watermark: Normal has 19336 usable free pages, not above min 20077 (printed 20077) + lowmem_reserve 0; 7168 of the printed min is watermark_boost"
+ok $? "6.19-rc5: below Normal's boosted min, the highatomic reserve left out"
+
+# The mm tree bound for 6.16 on 6.15-rc6: an OOM report whose mask names
+# are in 6.15's bit order; Normal 63212kB = 15803 pages <= min 63532kB.
+run x86_64-6.16-mm-oom-order0-lkp.log
+[ "$rc" = 0 ] && reports 1 && no_problems &&
+	has "task run: order 0 (4 kB), mode:0x440dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP)"
+ok $? "6.16 mm tree: one OOM report, order 0, mask in bit order"
+has "Verdict: below the watermark: Normal has 15803 usable free pages, not above min 15883 (printed 15883)"
+ok $? "6.16 mm tree: below Normal's min"
+
 done_testing

@@ -72,15 +72,18 @@ static const char *line_with(const char *text, const char *needle,
 	return NULL;
 }
 
+/* The rows kv prints (on the node line: before the all_unreclaimable
+ * answer, or after it) are the fields s read, in order. */
 static void assert_rows(const struct printed_seen *s,
 			const struct printed_field *table, unsigned nr,
-			kver_t kv, bool thp, bool node)
+			kver_t kv, bool thp, bool node, bool after_answer)
 {
 	unsigned j = 0;
 
 	for (unsigned i = 0; i < nr; i++) {
 		const struct printed_field *f = &table[i];
-		if (!printed_by(f, kv) || (node && node_field_is_thp(f->field) && !thp))
+		if (!printed_by(f, kv) || f->after_answer != after_answer ||
+		    (node && node_field_is_thp(f->field) && !thp))
 			continue;
 		if (j >= s->nr)
 			fail_msg("the log ends before %s", f->name);
@@ -101,6 +104,11 @@ static const struct {
 	{ "seed000-csky-4.9-order10-atomic-comp-cma.log", KVER(4, 9, 56), "Normal" },
 	{ "public/x86_64-5.15-order6-dmesg-T.log", KVER(5, 15, 0), "DMA" },
 	{ "public/ppc32-6.9-gfp-kernel-boost-quoted.log", KVER(6, 9, 0), "DMA" },
+	/* "6.15.0-rc6" with the mm tree bound for 6.16 on top: 6.16's
+	 * free_highatomic and Balloon, and still writeback_tmp */
+	{ "public/x86_64-6.16-mm-oom-order0-lkp.log", KVER(6, 16, 0), "DMA" },
+	/* zspages, no writeback_tmp */
+	{ "public/x86_64-6.19-rc5-kswapd-order0-sheaves.log", KVER(6, 19, 0), "DMA" },
 };
 
 static void test_zone_line(void **state)
@@ -118,7 +126,7 @@ static void test_zone_line(void **state)
 		read_fields(p - strlen("free:"), &s);
 		print_message("%s: %u zone fields\n", logs[i].log, s.nr);
 		assert_rows(&s, zone_line_fields, nr_zone_line_fields,
-			    logs[i].kv, false, false);
+			    logs[i].kv, false, false, false);
 	}
 }
 
@@ -138,7 +146,15 @@ static void test_node_line(void **state)
 			   strstr(p, "shmem_thp:") < strchr(p, '\n');
 		print_message("%s: %u node fields\n", logs[i].log, s.nr);
 		assert_rows(&s, node_line_fields, nr_node_line_fields,
-			    logs[i].kv, thp, true);
+			    logs[i].kv, thp, true, false);
+		/* and after "all_unreclaimable? yes|no" */
+		const char *a = strstr(p, "all_unreclaimable? ");
+		assert_non_null(a);
+		a += strlen("all_unreclaimable? ");
+		a += strspn(a, "yesno");
+		read_fields(a, &s);
+		assert_rows(&s, node_line_fields, nr_node_line_fields,
+			    logs[i].kv, thp, true, true);
 	}
 }
 
