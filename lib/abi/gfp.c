@@ -156,7 +156,10 @@ static void out_names(struct out *o, uint32_t mask, kver_t kv)
 	const struct gfp_name_entry *t = gfp_pgg_names;
 	unsigned n = gfp_nr_pgg_names;
 
-	if (!has_pgg(kv)) {
+	if (kver_has(kv, KF_GFP_NAMES_BIT_ORDER)) {
+		t = gfp_pgg_bit_order_names;
+		n = gfp_nr_pgg_bit_order_names;
+	} else if (!has_pgg(kv)) {
 		if (!mask) {	/* show_gfp_flags(): 0 is "GFP_NOWAIT" */
 			out_str(o, "GFP_NOWAIT");
 			return;

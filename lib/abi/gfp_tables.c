@@ -161,6 +161,30 @@ const struct gfp_name_entry gfp_pgg_names[] = {
 const unsigned gfp_nr_pgg_names =
 	sizeof(gfp_pgg_names) / sizeof(gfp_pgg_names[0]);
 
+/* __def_gfpflag_names from 6.15 (ca29a0bf1221): the composites, then
+ * TRACE_GFP_FLAGS_GENERAL, the single flags in bit order (__GFP_DMA and
+ * __GFP_DMA32 never print: GFP_DMA and GFP_DMA32 match first).  The
+ * config-dependent KASAN, LOCKDEP and SLAB_OBJ_EXT names follow there;
+ * their bits are not modelled. */
+const struct gfp_name_entry gfp_pgg_bit_order_names[] = {
+	{ GFP_SYM(GC_TRANSHUGE), 0 }, { GFP_SYM(GC_TRANSHUGE_LIGHT), 0 },
+	{ GFP_SYM(GC_HIGHUSER_MOVABLE), 0 }, { GFP_SYM(GC_HIGHUSER), 0 },
+	{ GFP_SYM(GC_USER), 0 }, { GFP_SYM(GC_KERNEL_ACCOUNT), 0 },
+	{ GFP_SYM(GC_KERNEL), 0 }, { GFP_SYM(GC_NOFS), 0 },
+	{ GFP_SYM(GC_ATOMIC), 0 }, { GFP_SYM(GC_NOIO), 0 },
+	{ GFP_SYM(GC_NOWAIT), 0 }, { GFP_SYM(GC_DMA), 0 },
+	{ GFP_SYM(GC_DMA32), 0 }, { GFP_SYM(GC_RECLAIM), 0 },
+	{ GF_DMA, 0 }, { GF_HIGHMEM, 0 }, { GF_DMA32, 0 }, { GF_MOVABLE, 0 },
+	{ GF_RECLAIMABLE, 0 }, { GF_HIGH, 0 }, { GF_IO, 0 }, { GF_FS, 0 },
+	{ GF_ZERO, 0 }, { GF_DIRECT_RECLAIM, 0 }, { GF_KSWAPD_RECLAIM, 0 },
+	{ GF_WRITE, 0 }, { GF_NOWARN, 0 }, { GF_RETRY_MAYFAIL, 0 },
+	{ GF_NOFAIL, 0 }, { GF_NORETRY, 0 }, { GF_MEMALLOC, 0 },
+	{ GF_COMP, 0 }, { GF_NOMEMALLOC, 0 }, { GF_HARDWALL, 0 },
+	{ GF_THISNODE, 0 }, { GF_ACCOUNT, 0 }, { GF_ZEROTAGS, 0 },
+};
+const unsigned gfp_nr_pgg_bit_order_names =
+	sizeof(gfp_pgg_bit_order_names) / sizeof(gfp_pgg_bit_order_names[0]);
+
 /* show_gfp_flags() of 3.10–4.4 (include/trace/events/gfpflags.h).  4.4
  * put __GFP_ATOMIC where __GFP_WAIT was and printed it "GFP_ATOMIC" too,
  * and the two reclaim bits where __GFP_NO_KSWAPD was. */

@@ -61,6 +61,9 @@ extern const gfp_t gfp_flag_canon[NR_GFP_FLAGS];
 /* mm/debug.c gfpflag_names (4.5+) and show_gfp_flags() (before 4.5). */
 extern const struct gfp_name_entry gfp_pgg_names[];
 extern const unsigned gfp_nr_pgg_names;
+/* mm/debug.c gfpflag_names from 6.15: single flags in bit order. */
+extern const struct gfp_name_entry gfp_pgg_bit_order_names[];
+extern const unsigned gfp_nr_pgg_bit_order_names;
 extern const struct gfp_name_entry gfp_trace_names[];
 extern const unsigned gfp_nr_trace_names;
 

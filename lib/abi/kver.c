@@ -23,13 +23,15 @@ const kver_t kver_supported[] = {
 	0
 };
 
-/* The last minor of each closed major series; 6.x and 7.x are open. */
+/* The last minor of each closed major series (6.19 was followed by 7.0);
+ * 7.x is open. */
 static unsigned last_minor(unsigned major)
 {
 	switch (major) {
 	case 3: return 19;
 	case 4: return 20;
 	case 5: return 19;
+	case 6: return 19;
 	default: return 255;
 	}
 }

@@ -24,6 +24,15 @@ typedef uint32_t kver_t;
 /* The version used when GFPSHIM_KERNEL is not set (a current LTS). */
 #define KVER_DEFAULT KVER(6, 12, KVER_SUB_LATEST)
 
+/* The newest line whose changes gfpshim's tables hold; a newer kernel
+ * runs with its rules (kver_beyond_known()). */
+#define KVER_NEWEST_KNOWN KVER(7, 1, KVER_SUB_LATEST)
+
+static inline int kver_beyond_known(kver_t kv)
+{
+	return kv > KVER_NEWEST_KNOWN;
+}
+
 /* Parse "5.4", "4.18.0-513.24.1.el8_9", "5.4.125-android11-2-g6d2c…",
  * "6.12.117".  Returns 0, or -1 when the text is not a version or names a
  * kernel older than the oldest supported line (3.10). */

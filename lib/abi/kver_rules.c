@@ -210,6 +210,11 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 		"(5.0); DEFAULT_RATELIMIT_INTERVAL/BURST before", SINCE(5, 0) },
 	[KF_DUMP_STACK_UID] = { "dump_stack UID",
 		"dump_stack_print_info(): \"UID: %u\" (6.10)", SINCE(6, 10) },
+	[KF_DUMP_STACK_PREEMPT_MODEL] = { "dump_stack preemption model",
+		"dump_stack_print_info(): preempt_model_str() and a blank after "
+		"the version (6.15, the series of 8bdc5daaa01e \"sched: Add a "
+		"generic function to return the preemption string\")",
+		SINCE(6, 15) },
 	[KF_X86_FRAME_NO_ADDR] = { "x86 frames without addresses",
 		"arch/x86/kernel/dumpstack.c: \" sym\" (4.14); \" [<addr>] sym\" "
 		"before", SINCE(4, 14) },
@@ -257,6 +262,11 @@ const struct kver_rule kver_rules[NR_KVER_FEATURES] = {
 	[KF_GFP_NAMES_IN_PRINTK] = { "%pGg",
 		"\"mm, printk: introduce new format string for flags\" (4.5); "
 		"before, only tracepoints named the flags", SINCE(4, 5) },
+	[KF_GFP_NAMES_BIT_ORDER] = { "%pGg flags in bit order",
+		"ca29a0bf1221 \"tracing: gfp: Remove duplication of recording "
+		"GFP flags\" (6.15): __def_gfpflag_names is the composites, then "
+		"TRACE_GFP_FLAGS in bit order; not in 6.12.y or 6.6.y",
+		SINCE(6, 15) },
 	[KF_SLUB_OOM_GFP_COMMA] = { "slab_out_of_memory gfp=",
 		"slab_out_of_memory(): \"on node -1, gfp=%#x(%pGg)\" (4.5); "
 		"\"(gfp=%#x)\" before", SINCE(4, 5) },

@@ -90,8 +90,12 @@ kver_t explain_infer_kernel(const struct log_report *rep,
 
 	if (rep->release[0] && !kver_parse(rep->release, &kv)) {
 		*src = KVS_RELEASE;
-		snprintf(why, len, "from the dump_stack header (line %u): %s",
-			 rep->release_line, rep->release);
+		snprintf(why, len, "from the dump_stack header (line %u): %s%s%s%s",
+			 rep->release_line, rep->release,
+			 kver_beyond_known(kv) ? "; newer than " : "",
+			 kver_beyond_known(kv) ?
+			 kver_format(KVER_NEWEST_KNOWN, a, sizeof(a)) : "",
+			 kver_beyond_known(kv) ? ", whose rules are used" : "");
 		return kv;
 	}
 	/* the supported lines the mask's names and the format allow */

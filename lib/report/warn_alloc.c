@@ -65,9 +65,14 @@ static void dump_stack_print_info(struct sbuf *sb, const struct report_ctx *rc)
 	sb_printf(sb, "CPU: %u ", t->cpu);
 	if (kver_has(kv, KF_DUMP_STACK_UID))
 		sb_printf(sb, "UID: %u ", t->uid);
-	sb_printf(sb, "PID: %d Comm: %.20s %s %s #%u\n", t->pid, t->comm,
+	sb_printf(sb, "PID: %d Comm: %.20s %s %s #%u", t->pid, t->comm,
 		  t->taint ? t->taint : "Not tainted", release,
 		  t->build ? t->build : 1);
+	/* 6.15: preempt_model_str(), PREEMPT_DYNAMIC's voluntary default of
+	 * distribution kernels, then " " BUILD_ID_FMT (empty) */
+	if (kver_has(kv, KF_DUMP_STACK_PREEMPT_MODEL))
+		sb_puts(sb, " PREEMPT(voluntary) ");
+	sb_puts(sb, "\n");
 	if (rc->pgdat->desc && rc->pgdat->desc->hardware[0])
 		sb_printf(sb, "Hardware name: %s\n", rc->pgdat->desc->hardware);
 	/* print_worker_info(): "Workqueue: %s %ps" */

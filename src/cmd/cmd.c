@@ -25,8 +25,17 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 int cmd_kernel_arg(const char *cmd, const char *source, const char *text,
 		   kver_t *kv)
 {
-	if (kver_parse(text, kv) == 0)
+	char newest[24];
+
+	if (kver_parse(text, kv) == 0) {
+		if (kver_beyond_known(*kv))
+			fprintf(stderr, "gfpshim %s: %s '%s': newer than %s, the "
+				"newest kernel whose changes gfpshim knows; %s's "
+				"rules are used\n", cmd, source, text,
+				kver_format(KVER_NEWEST_KNOWN, newest, sizeof(newest)),
+				newest);
 		return CMD_OK;
+	}
 	return cmd_usage_error(cmd, "%s '%s': expected a kernel version, 3.10 "
 			       "or newer, such as 5.4, 6.1.116 or "
 			       "4.18.0-513.24.1.el8_9", source, text);

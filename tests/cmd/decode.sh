@@ -49,6 +49,20 @@ expect "zero" "0x0()" decode 0
 expect "unknown bit as hex" "0x4000cc0(GFP_KERNEL|0x4000000)" decode 0x4000cc0
 expect "3.10 tracepoint names" "0x4020(GFP_ATOMIC|GFP_COMP)" decode 0x4020 --kernel 3.10
 expect "between lines: 5.13" "0x40a20(GFP_ATOMIC|__GFP_COMP)" decode 0x40a20 --kernel 5.13
+expect "6.15+: single flags in bit order (6.16 mm-tree OOM log)" \
+	"0x440dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP)" \
+	decode 0x440dc0 --kernel 6.15.0-rc6-00281-g780138b12381
+expect "6.14 keeps the old order" "0x440dc0(GFP_KERNEL_ACCOUNT|__GFP_COMP|__GFP_ZERO)" \
+	decode 0x440dc0 --kernel 6.14
+expect "7.1" "0xc0de0(GFP_KERNEL|__GFP_HIGH|__GFP_ZERO|__GFP_COMP|__GFP_NOMEMALLOC)" \
+	decode 0xc0de0 --kernel 7.1
+
+# a kernel newer than the newest known: its rules, and a word on stderr
+run decode 0x40dc0 --kernel 7.3
+[ "$rc" = 0 ] && [ "$out" = "0x40dc0(GFP_KERNEL|__GFP_ZERO|__GFP_COMP)" ] &&
+	[ "$(printf '%s\n' "$err" | grep -c "'7.3': newer than 7.1, the newest kernel whose changes gfpshim knows; 7.1's rules are used")" = 1 ]
+ok $? "7.3: 7.1's rules, said once on stderr"
+usage "6.20 never existed" "'6.20': expected a kernel version" decode 0 --kernel 6.20
 
 # names -> number
 expect "names on 4.9" "0x2084020(GFP_ATOMIC|__GFP_COMP)" decode 'GFP_ATOMIC|__GFP_COMP' --kernel 4.9

@@ -82,6 +82,12 @@ static void test_issue_examples(void **state)
 	check_log("6.12", "0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO)", 0x40dc0);
 	check_log("6.12", "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)",
 		  0x140cca);
+	/* the 6.16 mm-tree OOM log (6.15.0-rc6-00281) and the 6.19-rc5
+	 * kswapd0 report: the single flags in bit order from 6.15 */
+	check_log("6.15.0-rc6-00281-g780138b12381",
+		  "0x440dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP)", 0x440dc0);
+	check_log("6.19.0-rc5-00027-g40fd0acc45d0",
+		  "0xc0c40(GFP_NOFS|__GFP_COMP|__GFP_NOMEMALLOC)", 0xc0c40);
 }
 
 static void test_unknown_bits(void **state)
@@ -129,6 +135,15 @@ static void test_version_changes(void **state)
 	/* 5.1 shuffled the bits */
 	assert_int_equal(parse_ok("5.0", "GFP_KERNEL"), 0x6000c0);
 	assert_int_equal(parse_ok("5.1", "GFP_KERNEL"), 0xcc0);
+	/* ca29a0bf1221 (6.15): composites, then single flags in bit order;
+	 * 6.12.y and 6.14 keep the old table */
+	check_format("6.14", 0x40dc0, "0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO)");
+	check_format("6.15", 0x40dc0, "0x40dc0(GFP_KERNEL|__GFP_ZERO|__GFP_COMP)");
+	check_format("6.14", 0xdd0, "0xdd0(GFP_KERNEL|__GFP_ZERO|__GFP_RECLAIMABLE)");
+	check_format("6.15", 0xdd0, "0xdd0(GFP_KERNEL|__GFP_RECLAIMABLE|__GFP_ZERO)");
+	check_format("7.1", 0xc0de0, "0xc0de0(GFP_KERNEL|__GFP_HIGH|__GFP_ZERO|"
+		     "__GFP_COMP|__GFP_NOMEMALLOC)");
+	check_format("6.15", 0xdc2, "0xdc2(GFP_KERNEL|__GFP_HIGHMEM|__GFP_ZERO)");
 	/* GFP_TRANSHUGE_LIGHT from 4.8 */
 	check_format("4.8", 0x342ca, "0x342ca(GFP_TRANSHUGE_LIGHT)");
 	check_format("4.7", 0x352ca, "0x352ca(GFP_TRANSHUGE)");

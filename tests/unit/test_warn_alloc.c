@@ -328,10 +328,12 @@ static const struct report_frame arm64_frames[] = {
 
 static char report_buf[256 * 1024];
 
-static void golden_arm64(kver_t kv, const char *const *extra)
+static void golden_arm64_tainted(kver_t kv, const char *const *extra,
+				 const char *taint, bool thp)
 {
 	struct machine_desc d;
 	fixture_desc(&d, kv, 12);
+	d.thp = thp;
 	snprintf(d.arch, sizeof(d.arch), "arm64");
 	snprintf(d.hardware, sizeof(d.hardware), "Amlogic (DT)");
 	fixture_zone(&d, ZONE_DMA32, 0, 1ULL << 30, 16ULL << 20);
@@ -341,7 +343,7 @@ static void golden_arm64(kver_t kv, const char *const *extra)
 	struct pglist_data *pgdat = fixture_node(&d);
 	struct report_task task = {
 		.comm = "kworker/0:0", .pid = 5171, .cpu = 0,
-		.taint = "Tainted: P WC O", .workqueue = "usb_hub_wq hub_event",
+		.taint = taint, .workqueue = "usb_hub_wq hub_event",
 		.cpuset = "/",
 	};
 	struct report_ctx rc = { pgdat, &task, arm64_frames,
@@ -354,6 +356,11 @@ static void golden_arm64(kver_t kv, const char *const *extra)
 	fixture_node_free(pgdat);
 }
 
+static void golden_arm64(kver_t kv, const char *const *extra)
+{
+	golden_arm64_tainted(kv, extra, "Tainted: P WC O", false);
+}
+
 static void test_golden_5_10(void **state) { golden_arm64(KVER(5, 10, 0), format_shapes_5_10); }
 static void test_golden_6_1(void **state) { golden_arm64(KVER(6, 1, 0), format_shapes_6_1); }
 static void test_golden_6_6(void **state)
@@ -361,6 +368,56 @@ static void test_golden_6_6(void **state)
 	/* 6.6: the 6.1 lines, with shmem_thp etc. without the space (thp is
 	 * off here, so the Node line is the 6.1 one) */
 	golden_arm64(KVER(6, 6, 0), format_shapes_6_1);
+}
+
+/* 6.19 against the real 6.19-rc5 report: every line has a kernel shape,
+ * and the CPU, node and zone lines have exactly that log's shapes (the
+ * older logs' would pass the first check with a pre-6.16 layout). */
+static void assert_lines_like(const char *report, const char *needle,
+			      const struct shapes *sh)
+{
+	char line[4096], shape[SHAPE_LEN];
+	unsigned checked = 0;
+
+	for (const char *p = report; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		bool found = false;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n + (eol ? 1 : 0);
+		if (!strstr(line, needle))
+			continue;
+		shape_line(line, shape, sizeof(shape));
+		for (unsigned i = 0; i < sh->n && !found; i++)
+			found = strcmp(sh->s[i], shape) == 0;
+		if (!found)
+			fail_msg("not shaped as in the 6.19 log:\n  %s\n  shape: %s",
+				 line, shape);
+		checked++;
+	}
+	assert_true(checked > 0);
+}
+
+static void test_golden_6_19(void **state)
+{
+	static struct shapes log_6_19;
+	static char text[TEXT_MAX];
+	static const char *extra[MAX_SHAPES + 1];
+	(void)state;
+
+	shapes_from_log(&log_6_19, test_read_log(
+		"public/x86_64-6.19-rc5-kswapd-order0-sheaves.log", text, TEXT_MAX));
+	for (unsigned i = 0; i < log_6_19.n; i++)
+		extra[i] = log_6_19.s[i];
+	extra[log_6_19.n] = NULL;
+	/* the log's kernel: untainted, with transparent hugepages */
+	golden_arm64_tainted(KVER(6, 19, 0), extra, "Not tainted", true);
+	static const char *const needles[] = {
+		"CPU: ", "Node 0 active_anon:", " free:",
+	};
+	for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++)
+		assert_lines_like(report_buf, needles[i], &log_6_19);
 }
 
 static struct pglist_data *load_seed(const char *profile, const char *log_name,
@@ -654,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_golden_5_10),
 		cmocka_unit_test(test_golden_6_1),
 		cmocka_unit_test(test_golden_6_6),
+		cmocka_unit_test(test_golden_6_19),
 		cmocka_unit_test(test_header_per_version),
 		cmocka_unit_test(test_dump_stack_x86_and_6_12),
 		cmocka_unit_test(test_fault_injection_lines),
